@@ -1,0 +1,1 @@
+"""App assembly, settings and entry points (CLI, HTTP, Socket Mode, scheduler)."""

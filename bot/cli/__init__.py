@@ -1,0 +1,16 @@
+"""`kam`: the command line for admins and for local use."""
+
+import typer
+
+from bot.cli import accounts, database, demo, importing, users
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, help="The KAM bot: key account management in Slack.")
+app.add_typer(database.app, name="db")
+app.add_typer(users.app, name="users")
+app.add_typer(importing.app, name="import")
+app.add_typer(accounts.app, name="accounts")
+app.command("demo")(demo.demo)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,28 @@
+"""The pieces every entry point needs, built once from settings."""
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.settings import Settings
+from kam_core.db import make_engine, make_sessionmaker
+from kam_core.policy import Policy
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+
+    @cached_property
+    def engine(self) -> Engine:
+        return make_engine(self.settings.database_url)
+
+    @cached_property
+    def sessions(self) -> sessionmaker[Session]:
+        return make_sessionmaker(self.engine)
+
+    @property
+    def policy(self) -> Policy:
+        return self.settings.policy

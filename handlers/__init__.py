@@ -1,0 +1,1 @@
+"""Slack listeners: parse the payload, call one kam_core service, render, reply."""

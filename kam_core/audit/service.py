@@ -1,0 +1,23 @@
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from kam_core.actors import Actor
+from kam_core.audit.models import AuditEntry
+from kam_core.clock import utcnow
+
+
+def record(session: Session, *, actor: Actor, action: str, entity: str, entity_id: int | None,
+           changes: dict[str, Any] | None = None) -> None:
+    session.add(AuditEntry(at=utcnow(), actor_id=actor.person_id, actor_label=actor.label, action=action,
+                           entity=entity, entity_id=entity_id, changes=_jsonable(changes)))
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)

@@ -1,0 +1,1 @@
+"""Schema migrations (alembic). `kam db upgrade` runs them; see kam_core.schema."""

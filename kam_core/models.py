@@ -1,0 +1,18 @@
+"""Every mapped class, imported once so the metadata is complete (alembic, tests)."""
+
+from kam_core.accounts.models import (  # noqa: F401
+    Account,
+    AccountAlias,
+    AccountProduct,
+    AccountTeamMember,
+    AccountValue,
+    Contact,
+    Product,
+    TierChange,
+)
+from kam_core.audit.models import AuditEntry  # noqa: F401
+from kam_core.base import Base  # noqa: F401
+from kam_core.interactions.models import FollowUp, Interaction, interaction_contacts  # noqa: F401
+from kam_core.opportunities.models import Opportunity, Stage, StageChange  # noqa: F401
+from kam_core.people.models import Person  # noqa: F401
+from kam_core.plans.models import AccountPlan, PlanAction, PlanObjective  # noqa: F401

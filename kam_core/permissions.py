@@ -1,0 +1,46 @@
+"""Who may do what. Enforced in the services, so every surface gets the same rules."""
+
+from enum import StrEnum
+
+from kam_core.actors import Actor
+from kam_core.enums import Role
+from kam_core.errors import Forbidden
+
+
+class Action(StrEnum):
+    read_account = "read_account"
+    log_interaction = "log_interaction"
+    move_stage = "move_stage"
+    set_tier = "set_tier"
+    see_team_digest = "see_team_digest"
+    import_data = "import_data"
+    manage_users = "manage_users"
+
+
+ADMIN_ONLY = {Action.import_data, Action.manage_users}
+MANAGERS = {Action.set_tier}
+
+
+def require(actor: Actor, action: Action, *, allowed: bool = True) -> None:
+    """Raise Forbidden unless the actor's role permits `action` and `allowed` holds.
+
+    `allowed` carries the record-level rule the caller worked out (for example
+    "the actor owns this opportunity"); admins pass regardless of it.
+    """
+    if actor.role == Role.admin:
+        return
+    if action in ADMIN_ONLY or (action in MANAGERS and actor.role != Role.manager) or not allowed:
+        raise Forbidden(action=action.value)
+
+
+def may_move_stage(actor: Actor, *, owner_id: int | None, owner_manager_id: int | None,
+                   account_owner_id: int | None) -> bool:
+    """Owners move their own deals; a manager moves their reports' deals."""
+    me = actor.person_id
+    return me is not None and me in {owner_id, account_owner_id} or (
+        actor.role == Role.manager and me is not None and me == owner_manager_id
+    )
+
+
+def may_see_team(actor: Actor, *, manager_id: int) -> bool:
+    return actor.person_id == manager_id

@@ -1,0 +1,132 @@
+"""Tier services: recompute the pyramid, explain a tier, override it, its history."""
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.orm import Session
+
+from kam_core.accounts.models import Account, AccountValue, TierChange
+from kam_core.actors import Actor
+from kam_core.audit.service import record
+from kam_core.clock import utcnow
+from kam_core.enums import Tier, TierSource
+from kam_core.errors import InvalidInput, NotFound
+from kam_core.permissions import Action, require
+from kam_core.policy import Policy
+from kam_core.tiers.ranking import rank_accounts
+from kam_core.tiers.schemas import RecomputeReport, TierChangeView, TierExplanation
+from kam_core.tiers.value import ValueFigures, compute_value
+
+
+def latest_values(session: Session, policy: Policy, account_ids: list[int] | None = None) -> dict[int, ValueFigures]:
+    """Each account's figures for its most recent period."""
+    latest = select(AccountValue.account_id, func.max(AccountValue.period).label("period")).group_by(
+        AccountValue.account_id
+    )
+    if account_ids is not None:
+        latest = latest.where(AccountValue.account_id.in_(account_ids))
+    latest = latest.subquery()
+    rows = session.scalars(
+        select(AccountValue).join(
+            latest, (AccountValue.account_id == latest.c.account_id) & (AccountValue.period == latest.c.period)
+        )
+    )
+    return {row.account_id: compute_value(row, policy.value) for row in rows}
+
+
+def recompute_tiers(session: Session, *, policy: Policy, actor: Actor, now: datetime | None = None) -> RecomputeReport:
+    """Rank every account by total value and store each one's computed tier.
+
+    A change of an account's effective tier (no manual override in the way) is
+    written to its tier history with the figures behind it.
+    """
+    now = now or utcnow()
+    values = latest_values(session, policy)
+    accounts = session.execute(
+        select(Account.id, Account.name, Account.computed_tier, Account.tier_override)
+    ).all()
+    ranked = rank_accounts(
+        [(a.id, a.name, values[a.id].total_value if a.id in values else Decimal(0)) for a in accounts], policy.tiers
+    )
+    by_id = {a.id: a for a in accounts}
+    updates, changes = [], []
+    counts = dict.fromkeys(Tier, 0)
+    for r in ranked:
+        account = by_id[r.account_id]
+        figures = values.get(r.account_id)
+        counts[account.tier_override or r.tier] += 1
+        updates.append({
+            "id": r.account_id, "computed_tier": r.tier, "value_total": r.total_value,
+            "value_period": figures.period if figures else None, "value_rank": r.rank,
+            "value_share": r.share, "value_share_before": r.share_before, "tiers_computed_at": now,
+        })
+        if account.computed_tier != r.tier and account.tier_override is None:
+            changes.append({
+                "account_id": r.account_id, "old_tier": account.computed_tier, "new_tier": r.tier,
+                "source": TierSource.computed, "reason": None, "changed_at": now,
+                "figures": {"rank": r.rank, "of": len(ranked), "total_value": str(r.total_value),
+                            "share": r.share, "share_before": r.share_before},
+            })
+    if updates:
+        session.execute(update(Account), updates)
+    if changes:
+        session.execute(insert(TierChange), changes)
+    total = sum((r.total_value for r in ranked if r.total_value > 0), Decimal(0))
+    record(session, actor=actor, action="recompute_tiers", entity="account", entity_id=None,
+           changes={"ranked": len(ranked), "changed": len(changes)})
+    return RecomputeReport(ranked=len(ranked), total_value=total, counts=counts, changed=len(changes))
+
+
+def set_tier(session: Session, *, actor: Actor, account_id: int, tier: Tier | None, reason: str,
+             now: datetime | None = None) -> Account:
+    """A manager's override; `tier=None` returns the account to its computed tier."""
+    require(actor, Action.set_tier)
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput(field="reason", problem="say why the tier changes, e.g. `strategic logo in a new market`")
+    account = session.get(Account, account_id)
+    if account is None:
+        raise NotFound(what="account", name=str(account_id))
+    now = now or utcnow()
+    old = account.tier
+    account.tier_override = tier
+    account.tier_override_reason = reason if tier else None
+    account.tier_override_by_id = actor.person_id if tier else None
+    account.tier_override_at = now if tier else None
+    session.add(TierChange(account_id=account.id, old_tier=old, new_tier=account.tier, source=TierSource.manual,
+                           author_id=actor.person_id, reason=reason, changed_at=now))
+    record(session, actor=actor, action="set_tier", entity="account", entity_id=account.id,
+           changes={"tier": [old, account.tier], "reason": reason})
+    session.flush()
+    return account
+
+
+def explain_tier(session: Session, *, account_id: int, policy: Policy) -> TierExplanation:
+    account = session.get(Account, account_id)
+    if account is None:
+        raise NotFound(what="account", name=str(account_id))
+    ranked_accounts = session.scalar(select(func.count()).select_from(Account).where(Account.value_rank.is_not(None)))
+    figures = latest_values(session, policy, [account_id]).get(account_id)
+    override_by = None
+    if account.tier_override_by_id:
+        from kam_core.people.models import Person
+
+        override_by = session.get(Person, account.tier_override_by_id).name
+    return TierExplanation(
+        account_id=account.id, account_name=account.name, tier=account.tier, computed_tier=account.computed_tier,
+        rank=account.value_rank, ranked_accounts=ranked_accounts or 0, share=account.value_share,
+        share_before=account.value_share_before, key_share=policy.tiers.key_share,
+        important_share=policy.tiers.important_share, figures=figures,
+        override_reason=account.tier_override_reason, override_by=override_by,
+        override_at=account.tier_override_at, computed_at=account.tiers_computed_at,
+    )
+
+
+def tier_history(session: Session, *, account_id: int) -> list[TierChangeView]:
+    rows = session.scalars(
+        select(TierChange).where(TierChange.account_id == account_id).order_by(TierChange.changed_at, TierChange.id)
+    )
+    return [TierChangeView(old_tier=r.old_tier, new_tier=r.new_tier, source=r.source,
+                           author=r.author.name if r.author else None, reason=r.reason, changed_at=r.changed_at)
+            for r in rows]

@@ -1,0 +1,47 @@
+"""Jinja2 wording for everything a person reads: Slack messages and CLI output."""
+
+from functools import cache
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+
+@cache
+def environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("templates", ""),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+        autoescape=False,
+    )
+    env.filters["money"] = money
+    env.filters["percent"] = percent
+    return env
+
+
+def render(name: str, **context: Any) -> str:
+    return environment().get_template(name).render(**context).strip()
+
+
+def error_message(error) -> str:
+    """The friendly text for a kam_core.errors.KamError, from errors.j2."""
+    macro = getattr(environment().get_template("errors.j2").module, error.code)
+    return str(macro(**error.params)).strip()
+
+
+def money(value, currency: str = "USD") -> str:
+    if value is None:
+        return "–"
+    amount = float(value)
+    sign = "-" if amount < 0 else ""
+    amount = abs(amount)
+    for limit, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if amount >= limit:
+            return f"{sign}{amount / limit:.1f}{suffix} {currency}".replace(".0" + suffix, suffix)
+    return f"{sign}{amount:,.0f} {currency}"
+
+
+def percent(value) -> str:
+    return "–" if value is None else f"{float(value) * 100:.1f}%"
