@@ -13,11 +13,20 @@ def make_engine(url: str, **kwargs) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
+def _sqlite_begin(connection) -> None:
+    connection.exec_driver_sql("BEGIN")
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # pysqlite's own transaction handling breaks SAVEPOINTs (a nested rollback
+    # can commit the outer work); SQLAlchemy's documented fix is to turn it off
+    # here and emit BEGIN ourselves on "begin".
+    dbapi_connection.isolation_level = None
     # WAL lets readers work while one writer commits; the busy timeout makes a
     # second writer wait instead of failing with "database is locked".
     cursor = dbapi_connection.cursor()

@@ -15,6 +15,8 @@ class Action(StrEnum):
     see_team_digest = "see_team_digest"
     import_data = "import_data"
     manage_users = "manage_users"
+    complete_plan_action = "complete_plan_action"
+    review_plan = "review_plan"
 
 
 ADMIN_ONLY = {Action.import_data, Action.manage_users}
@@ -44,3 +46,28 @@ def may_move_stage(actor: Actor, *, owner_id: int | None, owner_manager_id: int 
 
 def may_see_team(actor: Actor, *, manager_id: int) -> bool:
     return actor.person_id == manager_id
+
+
+def may_read_account(actor: Actor, *, visibility: str, account_owner_id: int | None,
+                     owner_team: str | None, owner_manager_id: int | None) -> bool:
+    """With visibility "all" everyone reads every account; with "team", a rep reads
+    accounts owned in their own team and a manager those owned by their reports."""
+    if visibility == "all" or actor.role == Role.admin:
+        return True
+    me = actor.person_id
+    if me is not None and me in {account_owner_id, owner_manager_id}:
+        return True
+    return actor.team is not None and actor.team == owner_team
+
+
+def may_complete_plan_action(actor: Actor, *, action_owner_id: int | None, account_owner_id: int | None,
+                             account_owner_manager_id: int | None) -> bool:
+    """The action's owner, the account owner or the account owner's manager."""
+    me = actor.person_id
+    return me is not None and me in {action_owner_id, account_owner_id, account_owner_manager_id}
+
+
+def may_review_plan(actor: Actor, *, account_owner_id: int | None, executive_sponsor_id: int | None) -> bool:
+    """Managers review plans (KAM_DOMAIN.md §5), so do the account owner and the plan's sponsor."""
+    me = actor.person_id
+    return actor.role == Role.manager or (me is not None and me in {account_owner_id, executive_sponsor_id})

@@ -52,6 +52,9 @@ class PlanHealthPolicy(BaseModel):
     off_track_overdue_actions: int = 3
     at_risk_review_days: int = 90
     off_track_review_days: int = 180
+    # A plan never reviewed gets this many days from its start before that
+    # counts against it (see kam_core.plans.health).
+    first_review_grace_days: int = 30
     # An objective is behind when its progress trails the elapsed share of the
     # plan period by more than these margins.
     at_risk_progress_gap: float = 0.25

@@ -1,3 +1,102 @@
+
 import typer
 
-app = typer.Typer(no_args_is_help=True)
+from bot.cli.common import DatabaseOption, runtime, unit_of_work
+from kam_core.accounts.attention import my_accounts
+from kam_core.accounts.search import Outcome, search_accounts
+from kam_core.accounts.service import account_card
+from kam_core.actors import Actor
+from kam_core.clock import today
+from kam_core.enums import Tier
+from kam_core.errors import NotFound
+from kam_core.people.service import by_email
+from kam_core.tiers.service import explain_tier, recompute_tiers, set_tier, tier_history
+from templates import render
+
+app = typer.Typer(no_args_is_help=True, help="Look accounts up, explain and set tiers.")
+AsOption = typer.Option(None, "--as", help="Act as this person (email); default: the console admin.")
+
+
+def actor_for(session, email: str | None) -> Actor:
+    return Actor.of(by_email(session, email)) if email else Actor.system("cli")
+
+
+def resolve(session, name: str) -> int:
+    """The one account `name` means; otherwise print the candidates and exit 1."""
+    result = search_accounts(session, query=name)
+    if result.outcome == Outcome.match:
+        return result.best.account_id
+    if result.outcome == Outcome.ambiguous:
+        typer.echo(render("cli/candidates.txt.j2", result=result), err=True)
+        raise typer.Exit(1)
+    suggestion = result.best.name if result.best else None
+    raise NotFound(what="account", name=name, suggestion=suggestion)
+
+
+@app.command()
+def find(query: str, limit: int = typer.Option(5, "--limit"), as_json: bool = typer.Option(False, "--json"),
+         database: str | None = DatabaseOption) -> None:
+    """Search accounts by name or alias, as the bot does."""
+    with unit_of_work(runtime(database)) as session:
+        result = search_accounts(session, query=query, limit=limit)
+    if as_json:
+        typer.echo(result.model_dump_json(indent=2))
+    else:
+        typer.echo(render("cli/search.txt.j2", result=result))
+
+
+@app.command()
+def show(name: str, as_: str | None = AsOption, database: str | None = DatabaseOption) -> None:
+    """The account card: tier and why, team, value, pipeline, plan health, last touch."""
+    rt = runtime(database)
+    with unit_of_work(rt) as session:
+        card = account_card(session, actor=actor_for(session, as_), account_id=resolve(session, name),
+                            policy=rt.policy, today=today())
+    typer.echo(render("cli/account_card.txt.j2", card=card))
+
+
+@app.command()
+def mine(as_: str = typer.Option(..., "--as", help="The rep's email."), limit: int = typer.Option(10, "--limit"),
+         database: str | None = DatabaseOption) -> None:
+    """A rep's accounts, the ones needing attention first."""
+    rt = runtime(database)
+    with unit_of_work(rt) as session:
+        items = my_accounts(session, actor=actor_for(session, as_), policy=rt.policy, today=today(), limit=limit)
+    typer.echo(render("cli/mine.txt.j2", items=items))
+
+
+@app.command()
+def why(name: str, database: str | None = DatabaseOption) -> None:
+    """Why an account has its tier: rank, share of total value, the figures, the history."""
+    rt = runtime(database)
+    with unit_of_work(rt) as session:
+        account_id = resolve(session, name)
+        why = explain_tier(session, account_id=account_id, policy=rt.policy)
+        history = tier_history(session, account_id=account_id)
+    typer.echo(render("cli/tier_why.txt.j2", why=why, history=history))
+
+
+@app.command("set-tier")
+def set_tier_command(
+    name: str, tier: str = typer.Argument(..., help="key, important, general, or auto to drop the override"),
+    reason: str = typer.Option(..., "--reason"), as_: str | None = AsOption, database: str | None = DatabaseOption,
+) -> None:
+    """Override an account's computed tier (managers and admins), with a reason."""
+    if tier not in {*Tier, "auto"}:
+        typer.echo(f"Tier must be key, important, general or auto, not “{tier}”.", err=True)
+        raise typer.Exit(2)
+    rt = runtime(database)
+    with unit_of_work(rt) as session:
+        account = set_tier(session, actor=actor_for(session, as_), account_id=resolve(session, name),
+                           tier=None if tier == "auto" else Tier(tier), reason=reason)
+        why = explain_tier(session, account_id=account.id, policy=rt.policy)
+    typer.echo(render("cli/tier_why.txt.j2", why=why, history=[]))
+
+
+@app.command("recompute-tiers")
+def recompute(database: str | None = DatabaseOption) -> None:
+    """Rank every account by total value and store the tiers (run after value changes)."""
+    rt = runtime(database)
+    with unit_of_work(rt) as session:
+        report = recompute_tiers(session, policy=rt.policy, actor=Actor.system("cli"))
+    typer.echo(render("cli/recompute.txt.j2", report=report))

@@ -1,3 +1,45 @@
+"""`kam import ...`: load CRM data. Each run is one transaction: all or nothing."""
+
+from pathlib import Path
+
 import typer
 
-app = typer.Typer(no_args_is_help=True)
+from bot.cli.common import DatabaseOption, runtime, unit_of_work
+from kam_core.actors import Actor
+from kam_core.importers.accounts_csv import import_accounts_csv
+from kam_core.importers.maven import import_maven
+from kam_core.importers.salesforce import import_salesforce
+from templates import render
+
+app = typer.Typer(no_args_is_help=True, help="Import accounts, people and deals. Safe to run again.")
+
+
+def _run(importer, kind: str, database: str | None, **kwargs) -> None:
+    rt = runtime(database)
+    with unit_of_work(rt) as session:
+        report = importer(session, actor=Actor.system(f"import:{kind}"), policy=rt.policy, **kwargs)
+    typer.echo(render("import_report.j2", report=report))
+
+
+@app.command("maven")
+def maven(directory: Path = typer.Argument(..., help="Folder with accounts.csv, products.csv, "
+                                           "sales_pipeline.csv and sales_teams.csv."),
+          database: str | None = DatabaseOption) -> None:
+    """Maven Analytics "CRM Sales Opportunities" (its known flaws are fixed and reported)."""
+    _run(import_maven, "maven", database, directory=directory)
+
+
+@app.command("salesforce")
+def salesforce(directory: Path = typer.Argument(..., help="Folder with Accounts.json, Contacts.json "
+                                                "and Opportunities.json (Salesforce DX data)."),
+               database: str | None = DatabaseOption) -> None:
+    """Salesforce DX sample data: accounts, contacts, opportunities."""
+    _run(import_salesforce, "salesforce", database, directory=directory)
+
+
+@app.command("accounts")
+def accounts(file: Path = typer.Argument(..., help="CSV with the header name,aliases,industry,region,"
+                                         "owner_email,revenue,profit,cost_to_serve (only name required)."),
+             database: str | None = DatabaseOption) -> None:
+    """Accounts from a CSV file; figures go to the current calendar year."""
+    _run(import_accounts_csv, "accounts", database, file=file)

@@ -91,6 +91,8 @@ class AccountValue(Base):
     capability_score: Mapped[int] = mapped_column(default=0)
     referral_score: Mapped[int] = mapped_column(default=0)
 
+    account: Mapped[Account] = relationship()
+
 
 class TierChange(Base):
     """Every change of an account's effective tier, with the figures behind it."""

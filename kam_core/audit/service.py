@@ -1,10 +1,12 @@
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kam_core.actors import Actor
 from kam_core.audit.models import AuditEntry
 from kam_core.clock import utcnow
+from kam_core.people.models import Person
 
 
 def record(session: Session, *, actor: Actor, action: str, entity: str, entity_id: int | None,
@@ -21,3 +23,13 @@ def _jsonable(value: Any) -> Any:
     if value is None or isinstance(value, bool | int | float | str):
         return value
     return str(value)
+
+
+def last_changed_by(session: Session, *, entity: str, entity_id: int) -> str:
+    """The name of whoever made the latest audited change to a record, for conflict messages."""
+    name = session.scalar(
+        select(Person.name).select_from(AuditEntry).outerjoin(Person, Person.id == AuditEntry.actor_id)
+        .where(AuditEntry.entity == entity, AuditEntry.entity_id == entity_id)
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(1)
+    )
+    return name or "someone"

@@ -57,6 +57,7 @@ class FollowUp(Timestamped, Base):
 
     account: Mapped[Account] = relationship()
     owner: Mapped[Person | None] = relationship()
+    interaction: Mapped[Interaction | None] = relationship()
 
     __mapper_args__ = {"version_id_col": version}
 

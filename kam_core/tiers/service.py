@@ -12,6 +12,7 @@ from kam_core.audit.service import record
 from kam_core.clock import utcnow
 from kam_core.enums import Tier, TierSource
 from kam_core.errors import InvalidInput, NotFound
+from kam_core.people.models import Person
 from kam_core.permissions import Action, require
 from kam_core.policy import Policy
 from kam_core.tiers.ranking import rank_accounts
@@ -70,6 +71,9 @@ def recompute_tiers(session: Session, *, policy: Policy, actor: Actor, now: date
             })
     if updates:
         session.execute(update(Account), updates)
+        # Bulk updates bypass the identity map: reload accounts this session holds.
+        for held in [o for o in session.identity_map.values() if isinstance(o, Account)]:
+            session.expire(held)
     if changes:
         session.execute(insert(TierChange), changes)
     total = sum((r.total_value for r in ranked if r.total_value > 0), Decimal(0))
@@ -108,11 +112,7 @@ def explain_tier(session: Session, *, account_id: int, policy: Policy) -> TierEx
         raise NotFound(what="account", name=str(account_id))
     ranked_accounts = session.scalar(select(func.count()).select_from(Account).where(Account.value_rank.is_not(None)))
     figures = latest_values(session, policy, [account_id]).get(account_id)
-    override_by = None
-    if account.tier_override_by_id:
-        from kam_core.people.models import Person
-
-        override_by = session.get(Person, account.tier_override_by_id).name
+    override_by = session.get(Person, account.tier_override_by_id).name if account.tier_override_by_id else None
     return TierExplanation(
         account_id=account.id, account_name=account.name, tier=account.tier, computed_tier=account.computed_tier,
         rank=account.value_rank, ranked_accounts=ranked_accounts or 0, share=account.value_share,

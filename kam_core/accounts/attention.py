@@ -1,0 +1,75 @@
+"""`/kam mine`: my accounts, the ones that need attention first.
+
+Score, highest first:
+- past contact cadence: 50 plus a point a day over (capped at 60), times 3 for a
+  key account, 2 for important, 1 for general (a key account gone quiet leads);
+- 20 per overdue follow-up;
+- plan off track 40, at risk 20.
+Accounts with nothing wrong follow, by tier then name.
+"""
+
+from datetime import date
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from kam_core.accounts.models import Account, AccountTeamMember
+from kam_core.accounts.schemas import AttentionItem
+from kam_core.actors import Actor
+from kam_core.enums import FollowUpStatus, PlanHealth, Tier
+from kam_core.interactions.models import FollowUp, Interaction
+from kam_core.plans.service import plan_health_by_account
+from kam_core.policy import Policy
+
+TIER_WEIGHT = {Tier.key: 3, Tier.important: 2, Tier.general: 1}
+TIER_ORDER = [Tier.key, Tier.important, Tier.general]
+PLAN_POINTS = {PlanHealth.off_track: 40, PlanHealth.at_risk: 20}
+
+
+def my_accounts(session: Session, *, actor: Actor, policy: Policy, today: date, limit: int = 10) -> list[AttentionItem]:
+    on_team = select(AccountTeamMember.account_id).where(AccountTeamMember.person_id == actor.person_id)
+    accounts = session.execute(
+        select(Account.id, Account.name, Account.computed_tier, Account.tier_override)
+        .where(or_(Account.owner_id == actor.person_id, Account.id.in_(on_team)))
+    ).all()
+    ids = [a.id for a in accounts]
+    if not ids:
+        return []
+    last_touch = dict(session.execute(
+        select(Interaction.account_id, func.max(Interaction.occurred_at))
+        .where(Interaction.account_id.in_(ids)).group_by(Interaction.account_id)
+    ).all())
+    overdue = dict(session.execute(
+        select(FollowUp.account_id, func.count())
+        .where(FollowUp.account_id.in_(ids), FollowUp.status == FollowUpStatus.open, FollowUp.due_on < today)
+        .group_by(FollowUp.account_id)
+    ).all())
+    plans = plan_health_by_account(session, ids, policy=policy, today=today)
+    items = [_item(a, last_touch.get(a.id), overdue.get(a.id, 0), plans.get(a.id), policy, today) for a in accounts]
+    items.sort(key=lambda i: (-i.score, TIER_ORDER.index(i.tier), i.name))
+    return items[:limit]
+
+
+def _item(account, last_touch, overdue: int, plan, policy: Policy, today: date) -> AttentionItem:
+    tier = account.tier_override or account.computed_tier
+    cadence = policy.cadence.days_for(tier)
+    days_since = (today - _as_date(last_touch)).days if last_touch else None
+    score, reasons = 0.0, []
+    days_over = (days_since - cadence) if days_since is not None else cadence
+    if days_over > 0:
+        score += TIER_WEIGHT[tier] * (50 + min(days_over, 60))
+        reasons.append("stale")
+    if overdue:
+        score += 20 * overdue
+        reasons.append("overdue_follow_ups")
+    if plan and plan.status in PLAN_POINTS:
+        score += PLAN_POINTS[plan.status]
+        reasons.append(f"plan_{plan.status.value}")
+    return AttentionItem(account_id=account.id, name=account.name, tier=tier, score=score,
+                         days_since_touch=days_since, cadence_days=cadence, overdue_follow_ups=overdue,
+                         plan_health=plan, reasons=reasons)
+
+
+def _as_date(value) -> date:
+    # SQLite hands back max() of a datetime column as text.
+    return date.fromisoformat(str(value)[:10]) if not hasattr(value, "date") else value.date()

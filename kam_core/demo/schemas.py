@@ -1,0 +1,51 @@
+from datetime import date
+
+from pydantic import BaseModel, Field
+
+from kam_core.enums import Role
+
+
+class DemoSize(BaseModel):
+    """How much to generate. None means "in proportion to the accounts"."""
+
+    accounts: int = Field(200, ge=1, le=1_000_000)
+    interactions: int | None = Field(None, ge=0)
+    opportunities: int | None = Field(None, ge=0)
+    reps: int | None = Field(None, ge=1)
+    managers: int | None = Field(None, ge=1)
+
+    def resolved(self) -> "DemoSize":
+        reps = self.reps or max(2, round(self.accounts / 16))
+        return DemoSize(
+            accounts=self.accounts,
+            interactions=self.accounts * 8 if self.interactions is None else self.interactions,
+            opportunities=self.accounts * 3 if self.opportunities is None else self.opportunities,
+            reps=reps,
+            managers=self.managers or max(1, round(reps / 4)),
+        )
+
+
+class DemoUser(BaseModel):
+    name: str
+    email: str
+    role: Role
+    slack_user_id: str
+    team: str | None
+
+
+class DemoReport(BaseModel):
+    seed: int
+    today: date
+    size: DemoSize
+    # Rows per table, in the order they were written.
+    counts: dict[str, int]
+    tiers: dict[str, int]
+    users: list[DemoUser]
+    # Things worth trying: what the generator planted (stale key accounts, overdue follow-ups...).
+    highlights: dict[str, int]
+    example_account: str | None
+    example_rep_email: str
+    replaced_existing: bool
+    # Seconds spent inserting per table, and in total; for the benchmark.
+    insert_seconds: dict[str, float]
+    total_seconds: float

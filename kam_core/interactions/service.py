@@ -1,0 +1,138 @@
+"""Logging what happened with a customer, and the follow-ups it creates."""
+
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from kam_core.accounts.access import visible_account
+from kam_core.accounts.models import Contact
+from kam_core.actors import Actor
+from kam_core.audit.service import record
+from kam_core.clock import utcnow
+from kam_core.enums import FollowUpStatus, InteractionKind, Sentiment, Source
+from kam_core.errors import Conflict, Forbidden, InvalidInput, NotFound, TextTooLong
+from kam_core.interactions.models import MAX_TEXT, FollowUp, Interaction
+from kam_core.interactions.schemas import FollowUpView, InteractionView
+from kam_core.permissions import Action
+from kam_core.policy import Policy
+
+
+def log_interaction(
+    session: Session, *, actor: Actor, policy: Policy, account_id: int, text: str, source: Source,
+    kind: InteractionKind = InteractionKind.note, occurred_at: datetime | None = None,
+    sentiment: Sentiment | None = None, next_step: str | None = None, follow_up_on: date | None = None,
+    contact_ids: Sequence[int] = (), opportunity_id: int | None = None, permalink: str | None = None,
+    idempotency_key: str | None = None, now: datetime | None = None,
+) -> InteractionView:
+    """Store an interaction once (a retry with the same idempotency key returns
+    the stored one) and, with a follow-up date, the follow-up task."""
+    if idempotency_key and (stored := _by_key(session, idempotency_key)):
+        return _view(stored, created=False)
+    text = (text or "").strip()
+    if not text:
+        raise InvalidInput(field="note", problem="the note is empty; write what happened")
+    if len(text) > MAX_TEXT:
+        raise TextTooLong(length=len(text), limit=MAX_TEXT)
+    if next_step and len(next_step) > 500:
+        raise InvalidInput(field="next step", problem="keep the next step under 500 characters")
+    now = now or utcnow()
+    occurred_at = occurred_at or now
+    if occurred_at > now:
+        raise InvalidInput(field="when", problem="an interaction cannot happen in the future")
+    if follow_up_on and follow_up_on < now.date():
+        raise InvalidInput(field="follow-up date", problem=f"{follow_up_on} is in the past; pick today or later")
+    account = visible_account(session, actor=actor, account_id=account_id, policy=policy,
+                              action=Action.log_interaction)
+    contacts = _contacts_of(session, account.id, contact_ids)
+    interaction = Interaction(
+        account_id=account.id, kind=kind, occurred_at=occurred_at, author_id=actor.person_id, text=text,
+        sentiment=sentiment, next_step=next_step, follow_up_on=follow_up_on, source=source, permalink=permalink,
+        idempotency_key=idempotency_key, created_at=now, contacts=contacts,
+    )
+    follow_up = None
+    if follow_up_on:
+        follow_up = FollowUp(owner_id=actor.person_id or account.owner_id, account_id=account.id,
+                             opportunity_id=opportunity_id, interaction=interaction,
+                             title=next_step or f"Follow up on the {kind.value}", due_on=follow_up_on)
+    try:
+        with session.begin_nested():
+            session.add(interaction)
+            if follow_up:
+                session.add(follow_up)
+            session.flush()
+    except IntegrityError:
+        # A concurrent retry with the same key won the race: return its row.
+        if idempotency_key and (stored := _by_key(session, idempotency_key)):
+            return _view(stored, created=False)
+        raise
+    for contact in contacts:
+        if contact.last_contacted_at is None or contact.last_contacted_at < occurred_at:
+            contact.last_contacted_at = occurred_at
+    record(session, actor=actor, action="log_interaction", entity="interaction", entity_id=interaction.id,
+           changes={"account_id": account.id, "kind": kind, "source": source, "follow_up_on": follow_up_on})
+    return _view(interaction, follow_up=follow_up)
+
+
+def open_follow_ups(session: Session, *, actor: Actor, due_by: date | None = None) -> list[FollowUpView]:
+    """The actor's open follow-ups, oldest due first."""
+    query = select(FollowUp).where(FollowUp.owner_id == actor.person_id, FollowUp.status == FollowUpStatus.open)
+    if due_by:
+        query = query.where(FollowUp.due_on <= due_by)
+    return [follow_up_view(f) for f in session.scalars(query.order_by(FollowUp.due_on, FollowUp.id))]
+
+
+def complete_follow_up(session: Session, *, actor: Actor, follow_up_id: int, expected_version: int | None = None,
+                       now: datetime | None = None) -> FollowUpView:
+    follow_up = session.get(FollowUp, follow_up_id)
+    if follow_up is None:
+        raise NotFound(what="follow-up", name=str(follow_up_id))
+    if actor.role != "admin" and actor.person_id not in {follow_up.owner_id, follow_up.account.owner_id}:
+        raise Forbidden(action="complete_follow_up")
+    if follow_up.status == FollowUpStatus.done:
+        return follow_up_view(follow_up)
+    if expected_version is not None and expected_version != follow_up.version:
+        raise Conflict(what="follow-up", changed_by="someone")
+    follow_up.status = FollowUpStatus.done
+    follow_up.completed_at = now or utcnow()
+    session.flush()
+    record(session, actor=actor, action="complete_follow_up", entity="follow_up", entity_id=follow_up.id)
+    return follow_up_view(follow_up)
+
+
+def follow_up_view(f: FollowUp) -> FollowUpView:
+    return FollowUpView(id=f.id, account_id=f.account_id, account_name=f.account.name, title=f.title,
+                        due_on=f.due_on, status=f.status, owner_name=f.owner.name if f.owner else None,
+                        version=f.version)
+
+
+def _by_key(session: Session, key: str) -> Interaction | None:
+    return session.scalar(select(Interaction).where(Interaction.idempotency_key == key))
+
+
+def _contacts_of(session: Session, account_id: int, contact_ids: Sequence[int]) -> list[Contact]:
+    if not contact_ids:
+        return []
+    contacts = session.scalars(select(Contact).where(Contact.id.in_(contact_ids))).all()
+    if len(contacts) != len(set(contact_ids)) or any(c.account_id != account_id for c in contacts):
+        raise InvalidInput(field="contacts", problem="pick contacts of this account")
+    return list(contacts)
+
+
+def _view(interaction: Interaction, *, follow_up: FollowUp | None = None, created: bool = True) -> InteractionView:
+    if follow_up is None and interaction.follow_up_on:
+        follow_up = next(iter(_follow_ups_of(interaction)), None)
+    return InteractionView(
+        id=interaction.id, account_id=interaction.account_id, account_name=interaction.account.name,
+        kind=interaction.kind, occurred_at=interaction.occurred_at,
+        author_name=interaction.author.name if interaction.author else None, text=interaction.text,
+        sentiment=interaction.sentiment, next_step=interaction.next_step, source=interaction.source,
+        follow_up=follow_up_view(follow_up) if follow_up else None, created=created,
+    )
+
+
+def _follow_ups_of(interaction: Interaction) -> list[FollowUp]:
+    session = Session.object_session(interaction)
+    return list(session.scalars(select(FollowUp).where(FollowUp.interaction_id == interaction.id)))

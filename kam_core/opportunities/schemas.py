@@ -1,0 +1,75 @@
+from datetime import date
+from decimal import Decimal
+
+from pydantic import BaseModel
+
+from kam_core.enums import Lever, Quadrant
+
+
+class StageView(BaseModel):
+    id: int
+    name: str
+    position: int
+    default_probability: int
+    is_open: bool
+    is_won: bool
+    is_lost: bool
+
+
+class OpportunityView(BaseModel):
+    id: int
+    name: str
+    account_id: int
+    account_name: str
+    product: str | None
+    lever: Lever | None
+    amount: Decimal
+    currency: str
+    stage: str
+    stage_id: int
+    is_open: bool
+    # The effective probability: the deal's own, else its stage's default.
+    probability: int
+    weighted_amount: Decimal
+    expected_close_date: date | None
+    closed_on: date | None
+    next_step: str | None
+    owner_name: str | None
+    owner_email: str | None
+    # None for a closed deal: the 2×2 only ranks work still to do.
+    quadrant: Quadrant | None
+    version: int
+    # Negative when the expected close date has passed; None without a date.
+    days_to_close: int | None
+    overdue: bool
+
+
+class PipelineTotals(BaseModel):
+    count: int = 0
+    amount: Decimal = Decimal(0)
+    weighted_amount: Decimal = Decimal(0)
+
+    def add(self, other: "PipelineTotals") -> None:
+        self.count += other.count
+        self.amount += other.amount
+        self.weighted_amount += other.weighted_amount
+
+
+class PipelineGroup(BaseModel):
+    """One row of a breakdown: a stage, a lever or a rep."""
+
+    key: str
+    label: str
+    totals: PipelineTotals
+
+
+class TeamPipelineView(BaseModel):
+    manager_id: int
+    manager_name: str
+    # Stages in pipeline order (only those holding deals); levers by amount,
+    # "unspecified" for deals without one; reps by amount, the manager included
+    # and reps without open deals listed with zeros.
+    by_stage: list[PipelineGroup]
+    by_lever: list[PipelineGroup]
+    by_rep: list[PipelineGroup]
+    totals: PipelineTotals

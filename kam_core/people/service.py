@@ -1,0 +1,134 @@
+"""People: reps, managers, admins; their Slack link and their manager."""
+
+import re
+import unicodedata
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kam_core.actors import Actor
+from kam_core.audit.service import record
+from kam_core.clock import utcnow
+from kam_core.enums import Role
+from kam_core.errors import InvalidInput, NotFound, NotLinked
+from kam_core.people.models import Person
+from kam_core.people.schemas import PersonView
+from kam_core.permissions import Action, require
+
+# Imported people without an email get `<name-slug>@people.invalid`: stable
+# across imports, and the reserved .invalid domain can never receive mail.
+PLACEHOLDER_DOMAIN = "people.invalid"
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def placeholder_email(name: str) -> str:
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", ".", ascii_name.lower()).strip(".")
+    if not slug:  # a name in a script with no ASCII form, e.g. 王伟
+        slug = "u" + "".join(f"{ord(c):x}" for c in name.strip())[:40]
+    return f"{slug}@{PLACEHOLDER_DOMAIN}"
+
+
+def is_placeholder(email: str) -> bool:
+    return email.endswith("@" + PLACEHOLDER_DOMAIN)
+
+
+def normalise_email(email: str) -> str:
+    email = (email or "").strip().lower()
+    if not EMAIL.match(email):
+        raise InvalidInput(field="email", problem=f"“{email}” is not an email address")
+    return email
+
+
+def view(person: Person) -> PersonView:
+    return PersonView(
+        id=person.id, name=person.name, email=person.email, role=person.role,
+        manager_email=person.manager.email if person.manager else None, team=person.team,
+        timezone=person.timezone, slack_user_id=person.slack_user_id, placeholder_email=is_placeholder(person.email),
+    )
+
+
+def by_email(session: Session, email: str) -> Person:
+    person = session.scalar(select(Person).where(Person.email == normalise_email(email)))
+    if person is None:
+        raise NotFound(what="person", name=email)
+    return person
+
+
+def by_slack_id(session: Session, slack_user_id: str) -> Person:
+    person = session.scalar(select(Person).where(Person.slack_user_id == slack_user_id, Person.active))
+    if person is None:
+        raise NotLinked(slack_user_id=slack_user_id)
+    return person
+
+
+def list_people(session: Session) -> list[PersonView]:
+    return [view(p) for p in session.scalars(select(Person).order_by(Person.role, Person.name))]
+
+
+def add_person(session: Session, *, actor: Actor, email: str, name: str, role: Role,
+               manager_email: str | None = None, team: str | None = None, timezone: str = "UTC") -> PersonView:
+    require(actor, Action.manage_users)
+    email = normalise_email(email)
+    if not name.strip():
+        raise InvalidInput(field="name", problem="a name is required")
+    if session.scalar(select(Person.id).where(Person.email == email)):
+        raise InvalidInput(field="email", problem=f"{email} already exists; use `kam users set-role` to change it")
+    manager = by_email(session, manager_email) if manager_email else None
+    person = Person(email=email, name=name.strip(), role=role, manager=manager,
+                    team=team or (manager.team if manager else None), timezone=timezone)
+    session.add(person)
+    session.flush()
+    record(session, actor=actor, action="add_person", entity="person", entity_id=person.id,
+           changes={"email": email, "role": role, "manager": manager_email})
+    return view(person)
+
+
+def set_role(session: Session, *, actor: Actor, email: str, role: Role) -> PersonView:
+    require(actor, Action.manage_users)
+    person = by_email(session, email)
+    old = person.role
+    person.role = role
+    record(session, actor=actor, action="set_role", entity="person", entity_id=person.id, changes={"role": [old, role]})
+    session.flush()
+    return view(person)
+
+
+def link_slack(session: Session, *, actor: Actor, email: str, slack_user_id: str) -> PersonView:
+    require(actor, Action.manage_users)
+    slack_user_id = slack_user_id.strip().upper()
+    if not re.fullmatch(r"[UW][A-Z0-9]{2,31}", slack_user_id):
+        raise InvalidInput(field="slack user id", problem=f"“{slack_user_id}” is not a Slack user id (like U024BE7LH)")
+    person = by_email(session, email)
+    holder = session.scalar(select(Person).where(Person.slack_user_id == slack_user_id))
+    if holder is not None and holder.id != person.id:
+        raise InvalidInput(field="slack user id", problem=f"{slack_user_id} is already linked to {holder.email}")
+    old = person.slack_user_id
+    person.slack_user_id = slack_user_id
+    person.linked_at = utcnow()
+    record(session, actor=actor, action="link_slack", entity="person", entity_id=person.id,
+           changes={"slack_user_id": [old, slack_user_id]})
+    session.flush()
+    return view(person)
+
+
+def upsert_imported_person(session: Session, *, name: str, email: str | None, role: Role,
+                           manager: Person | None = None, team: str | None = None) -> tuple[Person, str]:
+    """For importers: find by email (or placeholder email) and align fields.
+
+    Returns the person and "created", "updated" or "unchanged".
+    """
+    email = normalise_email(email) if email else placeholder_email(name)
+    person = session.scalar(select(Person).where(Person.email == email))
+    if person is None:
+        person = Person(name=name, email=email, role=role, manager=manager, team=team)
+        session.add(person)
+        session.flush()
+        return person, "created"
+    wanted = {"name": name, "role": role, "manager_id": manager.id if manager else None, "team": team}
+    changed = False
+    for field, value in wanted.items():
+        if getattr(person, field) != value:
+            setattr(person, field, value)
+            changed = True
+    return person, "updated" if changed else "unchanged"

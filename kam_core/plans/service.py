@@ -1,0 +1,145 @@
+"""Account plan services: a plan's status, plan health for many accounts, completing actions, reviews.
+
+An account's current plan is the one whose period covers today (the latest
+starting one if several do), else the one that started last, so an ended
+plan keeps showing (as at risk) until the next one is written.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from kam_core.accounts.access import visible_account
+from kam_core.accounts.models import Account
+from kam_core.actors import Actor
+from kam_core.audit.service import last_changed_by, record
+from kam_core.enums import ActionStatus
+from kam_core.errors import Conflict, NotFound
+from kam_core.opportunities.service import flush_or_conflict
+from kam_core.permissions import Action, may_complete_plan_action, may_review_plan, require
+from kam_core.plans.health import PENDING, HealthAssessment, assess, objective_progress
+from kam_core.plans.models import AccountPlan, PlanAction
+from kam_core.plans.schemas import ActionView, ObjectiveView, PlanStatusView
+from kam_core.policy import Policy
+
+UPCOMING_DAYS = 30
+
+PLAN_DETAIL = (
+    joinedload(AccountPlan.account).joinedload(Account.owner),
+    joinedload(AccountPlan.executive_sponsor),
+    selectinload(AccountPlan.objectives),
+    selectinload(AccountPlan.actions).joinedload(PlanAction.owner),
+)
+
+
+def current_plan(plans: Iterable[AccountPlan], today: date) -> AccountPlan | None:
+    return max(plans, key=lambda p: (p.period_start <= today <= p.period_end, p.period_start, p.id), default=None)
+
+
+def _action_view(action: PlanAction) -> ActionView:
+    owner = action.owner
+    return ActionView(id=action.id, description=action.description, owner_name=owner.name if owner else None,
+                      owner_email=owner.email if owner else None, due_date=action.due_date, status=action.status,
+                      version=action.version)
+
+
+def status_view(plan: AccountPlan, *, policy: Policy, today: date) -> PlanStatusView:
+    pending = [a for a in plan.actions if a.status in PENDING and a.due_date is not None]
+    horizon = today + timedelta(days=UPCOMING_DAYS)
+    by_due = sorted(pending, key=lambda a: (a.due_date, a.id))
+    sponsor = plan.executive_sponsor
+    return PlanStatusView(
+        plan_id=plan.id, account_id=plan.account_id, account_name=plan.account.name,
+        period_start=plan.period_start, period_end=plan.period_end, focus=plan.focus,
+        value_proposition=plan.value_proposition, executive_sponsor=sponsor.name if sponsor else None,
+        health=assess(plan, today=today, policy=policy.plan_health),
+        objectives=[ObjectiveView(description=o.description, target=o.target, actual=o.actual, unit=o.unit,
+                                  progress=_float(objective_progress(o.actual, o.target)))
+                    for o in plan.objectives],
+        overdue_actions=[_action_view(a) for a in by_due if a.due_date < today],
+        upcoming_actions=[_action_view(a) for a in by_due if today <= a.due_date <= horizon],
+        last_reviewed_at=plan.last_reviewed_at,
+    )
+
+
+def _float(value) -> float | None:
+    return None if value is None else round(float(value), 3)
+
+
+def plan_status(session: Session, *, actor: Actor, account_id: int, policy: Policy,
+                today: date) -> PlanStatusView | None:
+    """The account's current plan with its health; None when the account has no plan."""
+    visible_account(session, actor=actor, account_id=account_id, policy=policy)
+    plans = session.scalars(select(AccountPlan).where(AccountPlan.account_id == account_id).options(*PLAN_DETAIL))
+    plan = current_plan(plans.unique(), today)
+    return status_view(plan, policy=policy, today=today) if plan else None
+
+
+def plan_health_by_account(session: Session, account_ids: list[int], *, policy: Policy,
+                           today: date) -> dict[int, HealthAssessment]:
+    """Health of each account's current plan; accounts without a plan are left out."""
+    if not account_ids:
+        return {}
+    plans = session.scalars(
+        select(AccountPlan).where(AccountPlan.account_id.in_(account_ids))
+        .options(selectinload(AccountPlan.objectives), selectinload(AccountPlan.actions))
+    )
+    by_account: dict[int, list[AccountPlan]] = defaultdict(list)
+    for plan in plans:
+        by_account[plan.account_id].append(plan)
+    return {account_id: assess(current_plan(account_plans, today), today=today, policy=policy.plan_health)
+            for account_id, account_plans in by_account.items()}
+
+
+def _plan_with_detail(session: Session, plan_id: int) -> AccountPlan:
+    plan = session.scalars(select(AccountPlan).where(AccountPlan.id == plan_id).options(*PLAN_DETAIL)).unique().first()
+    if plan is None:
+        raise NotFound(what="account plan", name=str(plan_id))
+    return plan
+
+
+def complete_action(session: Session, *, actor: Actor, action_id: int, expected_version: int | None, now: datetime,
+                    policy: Policy | None = None) -> PlanStatusView:
+    """Mark a plan action done. Completing an action that is already done changes nothing."""
+    policy = policy or Policy()
+    action = session.get(PlanAction, action_id)
+    if action is None:
+        raise NotFound(what="plan action", name=str(action_id))
+    plan = _plan_with_detail(session, action.plan_id)
+    owner = plan.account.owner
+    require(actor, Action.complete_plan_action, allowed=may_complete_plan_action(
+        actor, action_owner_id=action.owner_id, account_owner_id=plan.account.owner_id,
+        account_owner_manager_id=owner.manager_id if owner else None,
+    ))
+    if action.status == ActionStatus.done:
+        return status_view(plan, policy=policy, today=now.date())
+    stored_version = session.scalar(select(PlanAction.version).where(PlanAction.id == action.id))
+    if stored_version != action.version or (expected_version is not None and expected_version != stored_version):
+        raise Conflict(what="plan action", changed_by=last_changed_by(session, entity="plan_action",
+                                                                     entity_id=action.id))
+    old_status = action.status
+    action.status = ActionStatus.done
+    action.completed_at = now
+    record(session, actor=actor, action="complete_plan_action", entity="plan_action", entity_id=action.id,
+           changes={"status": [old_status, ActionStatus.done], "plan_id": plan.id})
+    flush_or_conflict(session, what="plan action")
+    return status_view(plan, policy=policy, today=now.date())
+
+
+def review_plan(session: Session, *, actor: Actor, plan_id: int, now: datetime,
+                policy: Policy | None = None) -> PlanStatusView:
+    """Record that the plan was reviewed now (by a manager, the account owner or the plan's sponsor)."""
+    policy = policy or Policy()
+    plan = _plan_with_detail(session, plan_id)
+    require(actor, Action.review_plan, allowed=may_review_plan(
+        actor, account_owner_id=plan.account.owner_id, executive_sponsor_id=plan.executive_sponsor_id,
+    ))
+    previous = plan.last_reviewed_at
+    plan.last_reviewed_at = now
+    record(session, actor=actor, action="review_plan", entity="account_plan", entity_id=plan.id,
+           changes={"last_reviewed_at": [previous, now]})
+    session.flush()
+    return status_view(plan, policy=policy, today=now.date())
