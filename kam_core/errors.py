@@ -38,3 +38,7 @@ class Conflict(KamError):
 
 class ImportFailed(KamError):
     code = "import_failed"  # params: file, row, field, problem
+
+
+class NotDemoDatabase(KamError):
+    code = "not_demo_database"  # no params: `kam demo` would replace data it did not make

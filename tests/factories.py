@@ -104,3 +104,12 @@ def make_value(session: Session, *, account: Account, period: str = "2026", reve
     session.add(value)
     session.flush()
     return value
+
+
+def make_contact(session: Session, *, account: Account, name: str | None = None, **fields) -> "Contact":
+    from kam_core.accounts.models import Contact
+
+    contact = Contact(account=account, name=name or f"Contact {_next()}", **fields)
+    session.add(contact)
+    session.flush()
+    return contact

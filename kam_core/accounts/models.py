@@ -127,6 +127,8 @@ class Contact(Timestamped, Base):
     last_contacted_at: Mapped[datetime | None]
     birthday: Mapped[date | None]
 
+    account: Mapped[Account] = relationship()
+
 
 class Product(Base):
     __tablename__ = "products"

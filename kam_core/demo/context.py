@@ -27,7 +27,9 @@ class Staff:
     name: str
     email: str
     manager_id: int | None
-    group: int  # region group of their team: 0 Greater China, 1 Europe, 2 North America, 3 Asia Pacific
+    # Region group of their team: 0 Greater China, 1 Europe, 2 North America, 3 Asia Pacific; -1 none.
+    group: int
+    team: str | None = None
 
 
 @dataclass

@@ -57,6 +57,9 @@ def log_interaction(
         follow_up = FollowUp(owner_id=actor.person_id or account.owner_id, account_id=account.id,
                              opportunity_id=opportunity_id, interaction=interaction,
                              title=next_step or f"Follow up on the {kind.value}", due_on=follow_up_on)
+    for contact in contacts:
+        if contact.last_contacted_at is None or contact.last_contacted_at < occurred_at:
+            contact.last_contacted_at = occurred_at
     try:
         with session.begin_nested():
             session.add(interaction)
@@ -68,9 +71,6 @@ def log_interaction(
         if idempotency_key and (stored := _by_key(session, idempotency_key)):
             return _view(stored, created=False)
         raise
-    for contact in contacts:
-        if contact.last_contacted_at is None or contact.last_contacted_at < occurred_at:
-            contact.last_contacted_at = occurred_at
     record(session, actor=actor, action="log_interaction", entity="interaction", entity_id=interaction.id,
            changes={"account_id": account.id, "kind": kind, "source": source, "follow_up_on": follow_up_on})
     return _view(interaction, follow_up=follow_up)
