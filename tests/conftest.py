@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 from kam_core.db import make_engine
 from kam_core.schema import upgrade
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
 POSTGRES_URL = os.environ.get("KAM_TEST_POSTGRES_URL")
 
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.skipif(not POSTGRES_URL, reason="KAM_TEST_POSTGRES_URL not set"))]

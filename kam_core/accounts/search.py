@@ -17,7 +17,9 @@ from kam_core.accounts.models import Account, AccountAlias
 
 CONFIDENT_SCORE = 90.0
 CONFIDENT_GAP = 5.0
-CANDIDATE_SCORE = 60.0
+CANDIDATE_SCORE = 75.0
+# A single plausible candidate with nothing else near it is taken as meant.
+LONE_CANDIDATE_SCORE = 85.0
 
 
 class Outcome(StrEnum):
@@ -45,7 +47,7 @@ class SearchResult(BaseModel):
 
 def normalise(name: str) -> str:
     text = unicodedata.normalize("NFKC", name).casefold()
-    text = re.sub(r"[^\w\s&-]", " ", text)
+    text = re.sub(r"[^\w\s&]|_", " ", text)
     text = re.sub(r"\s+", " ", text).strip()
     # cleanco knows Latin-script designators; CJK ones are stripped by hand for now.
     stripped = basename(text)
@@ -74,7 +76,8 @@ def search_accounts(session: Session, *, query: str, limit: int = 5) -> SearchRe
         return SearchResult(query=query, outcome=Outcome.none, candidates=[])
     top = candidates[0].score
     runner_up = candidates[1].score if len(candidates) > 1 else 0.0
-    if top >= CONFIDENT_SCORE and top - runner_up >= CONFIDENT_GAP:
+    lone = runner_up < CANDIDATE_SCORE and top >= LONE_CANDIDATE_SCORE
+    if lone or (top >= CONFIDENT_SCORE and top - runner_up >= CONFIDENT_GAP):
         return SearchResult(query=query, outcome=Outcome.match, candidates=candidates[:1])
     if top >= CANDIDATE_SCORE:
         return SearchResult(query=query, outcome=Outcome.ambiguous,

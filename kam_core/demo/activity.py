@@ -184,7 +184,7 @@ def _opportunities(ctx: Context, seed: AccountSeed, count: int, bought, team: li
                 probability = max(5, min(95, stage.default_probability + rng.randint(-15, 15)))
         else:
             stage = ctx.won_stage if outcome < 0.84 else ctx.lost_stage
-            recent = rng.random() < 0.35
+            recent = rng.random() < 0.2
             closed_on = today - timedelta(days=rng.randint(1, 30) if recent else rng.randint(31, 330))
             close = closed_on + timedelta(days=rng.randint(-20, 20))
             engaged = closed_on - timedelta(days=rng.randint(20, 200))
@@ -283,9 +283,9 @@ def _follow_up(ctx: Context, seed: AccountSeed, interaction_id: int, author: Sta
     status, completed = FollowUpStatus.open, None
     if due < today and not forced:
         roll = rng.random()
-        if roll < 0.7:
+        if roll < 0.85:
             status, completed = FollowUpStatus.done, ctx.on(due)
-        elif roll < 0.75:
+        elif roll < 0.88:
             status = FollowUpStatus.cancelled
     if status is FollowUpStatus.open:
         bucket = "overdue" if due < today else "today" if due == today else "upcoming"

@@ -16,7 +16,9 @@ from kam_core.demo.context import Context, Staff
 from kam_core.enums import ActionStatus
 from kam_core.plans.models import AccountPlan, PlanAction, PlanObjective
 
-PROFILES = ["on_track"] * 40 + ["at_risk"] * 25 + ["off_track"] * 20 + ["never_reviewed"] * 15
+# Dealt in turn rather than drawn, so even a handful of key accounts shows every state.
+PROFILES = ["on_track", "at_risk", "off_track", "never_reviewed", "on_track", "at_risk", "on_track", "off_track",
+            "on_track", "never_reviewed"]
 OVERDUE = {"on_track": (0, 0), "at_risk": (1, 2), "off_track": (3, 4), "never_reviewed": (0, 1)}
 # Progress as a multiple of the elapsed share of the period.
 PACE = {"on_track": (0.95, 1.3), "at_risk": (0.75, 0.95), "off_track": (0.2, 0.45), "never_reviewed": (0.6, 1.1)}
@@ -26,7 +28,8 @@ PERIOD_DAYS = 364
 
 def write_plan(ctx: Context, seed, team: list[Staff], bought: list) -> None:
     rng, writer, today = ctx.rng, ctx.writer, ctx.today
-    profile = seed.features.get("plan") or rng.choice(PROFILES)
+    profile = seed.features.get("plan") or PROFILES[ctx.highlights["plans"] % len(PROFILES)]
+    ctx.highlights["plans"] += 1
     started_days_ago = rng.randint(10, 200) if profile == "never_reviewed" else rng.randint(40, 300)
     start = today - timedelta(days=started_days_ago)
     end = start + timedelta(days=PERIOD_DAYS)

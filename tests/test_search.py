@@ -1,0 +1,48 @@
+"""The first version of name search (the resolution issue measures and raises it)."""
+
+import pytest
+
+from kam_core.accounts.models import AccountAlias
+from kam_core.accounts.search import Outcome, normalise, search_accounts
+from tests.factories import make_account
+
+
+@pytest.mark.parametrize(
+    ("typed", "key"),
+    [("Acme Corp.", "acme"), ("ＡＣＭＥ　Ltd", "acme"), ("GenePoint Inc", "genepoint"), ("Kan-code", "kan code"),
+     ("Müller GmbH", "müller"), ("华为技术有限公司", "华为技术"), ("平安银行股份有限公司", "平安银行")],
+)
+def test_names_are_normalised_for_width_case_punctuation_and_legal_suffixes(typed, key):
+    assert normalise(typed) == key
+
+
+@pytest.fixture
+def accounts(session):
+    names = ["Acme Corporation", "Acme Logistics GmbH", "GenePoint", "Globex", "华为技术有限公司", "Initech Inc"]
+    made = {n: make_account(session, name=n) for n in names}
+    session.add(AccountAlias(account=made["华为技术有限公司"], alias="Huawei"))
+    session.flush()
+    return made
+
+
+@pytest.mark.parametrize(
+    ("typed", "outcome", "names"),
+    [
+        ("genepoint inc", Outcome.match, ["GenePoint"]),
+        ("Initech", Outcome.match, ["Initech Inc"]),
+        ("huawei", Outcome.match, ["华为技术有限公司"]),
+        ("华为", Outcome.match, ["华为技术有限公司"]),
+        ("glbex", Outcome.match, ["Globex"]),
+        # The name without its legal suffix is exactly what was typed.
+        ("acme", Outcome.match, ["Acme Corporation"]),
+        ("acme log", Outcome.match, ["Acme Logistics GmbH"]),
+        ("acm", Outcome.ambiguous, ["Acme Corporation", "Acme Logistics GmbH"]),
+        ("Umbrella Pharmaceuticals", Outcome.none, None),
+        ("", Outcome.none, []),
+    ],
+)
+def test_search_decides_match_ambiguous_or_none(session, accounts, typed, outcome, names):
+    result = search_accounts(session, query=typed)
+    assert result.outcome == outcome
+    if names is not None:
+        assert [c.name for c in result.candidates] == names
