@@ -1,1 +1,12 @@
 """Slack listeners: parse the payload, call one kam_core service, render, reply."""
+
+from slack_bolt import App
+
+from bot.runtime import Runtime
+
+
+def register(app: App, runtime: Runtime) -> None:
+    from handlers import account, commands
+
+    for group in (commands, account):
+        group.register(app, runtime)

@@ -18,17 +18,17 @@ def environment() -> Environment:
     )
     env.filters["money"] = money
     env.filters["percent"] = percent
+    env.filters["slack_escape"] = slack_escape
     return env
 
 
-def render(name: str, **context: Any) -> str:
+def render(name: str, /, **context: Any) -> str:
     return environment().get_template(name).render(**context).strip()
 
 
 def error_message(error) -> str:
     """The friendly text for a kam_core.errors.KamError, from errors.j2."""
-    macro = getattr(environment().get_template("errors.j2").module, error.code)
-    return str(macro(**error.params)).strip()
+    return piece("errors.j2", error.code, **error.params)
 
 
 def money(value, currency: str = "USD") -> str:
@@ -45,3 +45,13 @@ def money(value, currency: str = "USD") -> str:
 
 def percent(value) -> str:
     return "–" if value is None else f"{float(value) * 100:.1f}%"
+
+
+def piece(template: str, macro: str, /, **context: Any) -> str:
+    """One macro of a template, e.g. piece("slack/card.j2", "header", card=card)."""
+    return str(getattr(environment().get_template(template).module, macro)(**context)).strip()
+
+
+def slack_escape(text) -> str:
+    """What a user typed, made inert for mrkdwn: no pings, no forged links."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

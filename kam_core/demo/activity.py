@@ -10,7 +10,7 @@ from datetime import timedelta
 from kam_core.accounts.models import AccountProduct, AccountTeamMember, AccountValue, Contact
 from kam_core.demo import names, phrases
 from kam_core.demo.accounts import AccountSeed
-from kam_core.demo.context import Context, Staff
+from kam_core.demo.context import SLOTS, Context, Staff
 from kam_core.demo.plans import write_plan
 from kam_core.enums import (
     AccountStatus,
@@ -49,6 +49,11 @@ NEW_LEVERS = [Lever.new_core] * 7 + [Lever.new_adjacent] * 3
 # Levers that grow what the account already buys; the others sell it something new.
 ON_BOUGHT = {Lever.raise_usage, Lever.price_mix, Lever.retention}
 DEAL_MULTIPLES = [0.5, 1, 1, 1, 2, 2, 3, 5, 10]
+N_KINDS, N_SOURCES, N_SLOTS = len(KINDS), len(SOURCES), len(SLOTS)
+ENTRY_LAGS = [timedelta(minutes=m) for m in range(1, 91)]  # logged this long after it happened
+N_LAGS = len(ENTRY_LAGS)
+FOLLOW_UP_GAPS = [timedelta(days=d) for d in range(2, 22)]
+PERMALINK = "https://demo.slack.com/archives/C0DEMO/p"
 
 
 def write_activity(ctx: Context, seed: AccountSeed, interactions: int, opportunities: int) -> None:
@@ -222,42 +227,49 @@ def _weighted_open_stage(rng, count: int) -> int:
 
 
 def _interactions(ctx: Context, seed: AccountSeed, count: int, contacts: list[dict], team: list[Staff]) -> None:
+    """The account's history. The hottest loop of the generator (a million rows at benchmark size),
+    hence the local names and `int(random() * n)` picks instead of rng.choice/randint."""
     if count <= 0:
         return
-    rng, writer = ctx.rng, ctx.writer
-    table, links, follow_ups = Interaction.__table__, interaction_contacts, FollowUp.__table__
+    rnd, writer = ctx.rng.random, ctx.writer
+    rows, link_rows = writer.rows(Interaction.__table__), writer.rows(interaction_contacts)
     texts = phrases.INTERACTION_TEXT_ZH if seed.company.chinese else phrases.INTERACTION_TEXT_EN
     next_steps = phrases.NEXT_STEPS_ZH if seed.company.chinese else phrases.NEXT_STEPS_EN
     last_touch = _last_touch(ctx, seed)
-    owner, today = seed.owner, ctx.today
+    span = HISTORY - last_touch + 1
+    owner, account_id, day_start = seed.owner, seed.id, ctx.day_start
+    first_id = writer.take_ids(Interaction.__table__, count)
+    forced_due = seed.features.get("follow_up_in")
     for index in range(count):
-        days_ago = last_touch if index == 0 else rng.randint(last_touch, HISTORY)
-        occurred = ctx.at(days_ago)
-        kind = rng.choice(KINDS)
-        author = owner if len(team) == 1 or rng.random() < 0.85 else team[rng.randrange(len(team))]
-        source = rng.choice(SOURCES)
-        interaction_id = writer.new_id(table)
-        forced = index == 0 and "follow_up_in" in seed.features
-        next_step = rng.choice(next_steps) if forced or rng.random() < 0.35 else None
+        interaction_id = first_id + index
+        days_ago = last_touch if index == 0 else last_touch + int(rnd() * span)
+        occurred = day_start[days_ago] + SLOTS[int(rnd() * N_SLOTS)]
+        kind = KINDS[int(rnd() * N_KINDS)]
+        forced = index == 0 and forced_due is not None
+        author = owner if forced or len(team) == 1 or rnd() < 0.85 else team[int(rnd() * len(team))]
+        source = SOURCES[int(rnd() * N_SOURCES)]
+        next_step = next_steps[int(rnd() * len(next_steps))] if forced or rnd() < 0.35 else None
         follow_up_on = None
         if forced:
-            follow_up_on = today + timedelta(days=seed.features["follow_up_in"])
-        elif next_step and rng.random() < 0.55:
-            follow_up_on = occurred.date() + timedelta(days=rng.randint(2, 21))
-        writer.add(table, {
-            "id": interaction_id, "account_id": seed.id, "kind": kind, "occurred_at": occurred,
-            "author_id": author.id, "text": rng.choice(texts[kind]),
-            "sentiment": rng.choice(COMPLAINT_SENTIMENTS if kind is InteractionKind.complaint else SENTIMENTS),
-            "next_step": next_step, "follow_up_on": follow_up_on, "source": source,
-            "permalink": f"https://demo.slack.com/archives/C0DEMO/p{interaction_id}" if source is Source.message_shortcut else None,
-            "idempotency_key": None, "created_at": occurred + timedelta(minutes=rng.randint(1, 90)),
+            follow_up_on = ctx.today + timedelta(days=forced_due)
+        elif next_step and rnd() < 0.55:
+            follow_up_on = occurred.date() + FOLLOW_UP_GAPS[int(rnd() * len(FOLLOW_UP_GAPS))]
+        pool = texts[kind]
+        sentiments = COMPLAINT_SENTIMENTS if kind is InteractionKind.complaint else SENTIMENTS
+        rows.append({
+            "id": interaction_id, "account_id": account_id, "kind": kind, "occurred_at": occurred,
+            "author_id": author.id, "text": pool[int(rnd() * len(pool))],
+            "sentiment": sentiments[int(rnd() * len(sentiments))], "next_step": next_step,
+            "follow_up_on": follow_up_on, "source": source,
+            "permalink": f"{PERMALINK}{interaction_id}" if source is Source.message_shortcut else None,
+            "idempotency_key": None, "created_at": occurred + ENTRY_LAGS[int(rnd() * N_LAGS)],
         })
-        if contacts and kind is not InteractionKind.note and rng.random() < 0.8:
-            spoken = [contacts[0] if rng.random() < 0.5 else contacts[rng.randrange(len(contacts))]]
-            if len(contacts) > 1 and rng.random() < 0.15:
+        if contacts and kind is not InteractionKind.note and rnd() < 0.8:
+            spoken = [contacts[0] if rnd() < 0.5 else contacts[int(rnd() * len(contacts))]]
+            if len(contacts) > 1 and rnd() < 0.15:
                 spoken.append(contacts[1] if spoken[0] is not contacts[1] else contacts[0])
             for contact in spoken:
-                writer.add(links, {"interaction_id": interaction_id, "contact_id": contact["id"]})
+                link_rows.append({"interaction_id": interaction_id, "contact_id": contact["id"]})
                 if contact["last_contacted_at"] is None or contact["last_contacted_at"] < occurred:
                     contact["last_contacted_at"] = occurred
         if follow_up_on:

@@ -59,7 +59,7 @@ class Context:
 
     def at(self, days_ago: int) -> datetime:
         """A working-hours moment `days_ago` days before today (at least one day back)."""
-        return self.day_start[days_ago] + SLOTS[self.rng.randrange(len(SLOTS))]
+        return self.day_start[days_ago] + SLOTS[int(self.rng.random() * len(SLOTS))]
 
     def on(self, day: date) -> datetime:
         return datetime.combine(day, time(15), tzinfo=UTC)

@@ -7,17 +7,41 @@ in foreign-key order.
 
 import time
 from collections import defaultdict
+from collections.abc import Callable
+from datetime import UTC, datetime
+from operator import itemgetter
 
 from sqlalchemy import Table, delete, exists, insert, select, text
 from sqlalchemy.orm import Session
 
 from kam_core import models
 from kam_core.audit.models import AuditEntry
+from kam_core.base import UTCDateTime
 
 # The pipeline stages come with the schema (migration 0001); the demo uses them and keeps them.
 KEPT_TABLES = {"stages"}
 DEMO_ACTION = "demo"
 CHUNK_ROWS = 20_000
+
+
+def _sqlite_plan(table: Table, dialect) -> tuple[str, list[str], list[tuple[int, Callable]]]:
+    compiled = insert(table).compile(dialect=dialect)
+    keys = list(compiled.positiontup)
+    processors = []
+    for index, key in enumerate(keys):
+        column_type = table.c[key].type
+        if isinstance(column_type, UTCDateTime):
+            processors.append((index, _utc_text))
+            continue
+        process = column_type.dialect_impl(dialect).bind_processor(dialect)
+        if process is not None:
+            processors.append((index, process))
+    return compiled.string, keys, processors
+
+
+def _utc_text(value: datetime) -> str:
+    # What UTCDateTime + SQLAlchemy's SQLite DATETIME store, e.g. "2026-11-25 08:05:00.000000".
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
 def data_tables() -> list[Table]:
@@ -54,19 +78,25 @@ class BulkWriter:
         self.next_ids: dict[str, int] = defaultdict(lambda: 1)
         self.counts: dict[str, int] = defaultdict(int)
         self.seconds: dict[str, float] = defaultdict(float)
-        self.buffered = 0
 
     def new_id(self, table: Table) -> int:
-        value = self.next_ids[table.name]
-        self.next_ids[table.name] = value + 1
-        return value
+        return self.take_ids(table, 1)
+
+    def take_ids(self, table: Table, count: int) -> int:
+        """Reserve `count` consecutive ids; returns the first."""
+        first = self.next_ids[table.name]
+        self.next_ids[table.name] = first + count
+        return first
 
     def add(self, table: Table, row: dict) -> None:
         self.buffers[table.name].append(row)
-        self.buffered += 1
+
+    def rows(self, table: Table) -> list[dict]:
+        """The table's buffer, for a hot loop to append to directly (valid until the next flush)."""
+        return self.buffers[table.name]
 
     def maybe_flush(self) -> None:
-        if self.buffered >= CHUNK_ROWS:
+        if sum(len(rows) for rows in self.buffers.values()) >= CHUNK_ROWS:
             self.flush()
 
     def flush(self) -> None:
@@ -74,14 +104,33 @@ class BulkWriter:
             rows = self.buffers.pop(table.name, None)
             if rows:
                 self.insert(table, rows)
-        self.buffered = 0
 
     def insert(self, table: Table, rows: list[dict]) -> None:
         started = time.perf_counter()
-        for start in range(0, len(rows), CHUNK_ROWS):
-            self.session.execute(insert(table), rows[start:start + CHUNK_ROWS])
+        if self.session.get_bind().dialect.name == "sqlite":
+            self._insert_sqlite(table, rows)
+        else:
+            for start in range(0, len(rows), CHUNK_ROWS):
+                self.session.execute(insert(table), rows[start:start + CHUNK_ROWS])
         self.seconds[table.name] += time.perf_counter() - started
         self.counts[table.name] += len(rows)
+
+    def _insert_sqlite(self, table: Table, rows: list[dict]) -> None:
+        """The same INSERT, executed by the driver with values converted by the column types' own
+        bind processors: SQLAlchemy's per-row parameter handling was half the time of a large demo."""
+        statement, keys, processors = _sqlite_plan(table, self.session.get_bind().dialect)
+        get = itemgetter(*keys)
+        converted = []
+        for row in rows:
+            values = list(get(row)) if len(keys) > 1 else [get(row)]
+            for index, process in processors:
+                value = values[index]
+                if value is not None:
+                    values[index] = process(value)
+            converted.append(tuple(values))
+        connection = self.session.connection()
+        for start in range(0, len(converted), CHUNK_ROWS):
+            connection.exec_driver_sql(statement, converted[start:start + CHUNK_ROWS])
 
     def sync_sequences(self) -> None:
         """PostgreSQL numbers new rows from a sequence; move each past the ids we chose."""

@@ -1,0 +1,33 @@
+"""Builds the bolt App. Never at import time: App() calls auth.test."""
+
+import logging
+
+from slack_bolt import App
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+
+import handlers
+from bot.runtime import Runtime
+from bot.settings import Settings
+
+
+def web_client(settings: Settings) -> WebClient:
+    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+    return WebClient(token=token, base_url=settings.slack_api_url,
+                     retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=3)])
+
+
+def create_app(settings: Settings, *, runtime: Runtime | None = None, process_before_response: bool = False) -> App:
+    if settings.slack_bot_token is None or settings.slack_signing_secret is None:
+        raise SystemExit("Set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (see README: Configuration).")
+    runtime = runtime or Runtime(settings)
+    client = web_client(settings)
+    app = App(
+        token=client.token,
+        client=client,
+        signing_secret=settings.slack_signing_secret.get_secret_value(),
+        process_before_response=process_before_response,
+        logger=logging.getLogger("kam.bolt"),
+    )
+    handlers.register(app, runtime)
+    return app

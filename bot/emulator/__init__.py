@@ -1,0 +1,9 @@
+"""A local stand-in for Slack: a fake Web API server and a driver that signs requests to the bot.
+
+Used by the test suite and by the `kam chat` terminal. Nothing here talks to the real Slack.
+"""
+
+from bot.emulator.driver import Mark, Reply, Response, SlackDriver
+from bot.emulator.web_api import BOT_ID, BOT_USER_ID, TEAM_ID, Call, FakeSlack
+
+__all__ = ["BOT_ID", "BOT_USER_ID", "TEAM_ID", "Call", "FakeSlack", "Mark", "Reply", "Response", "SlackDriver"]

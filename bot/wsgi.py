@@ -1,0 +1,23 @@
+"""Entry point for gunicorn: `gunicorn 'bot.wsgi:application'` (settings from the environment)."""
+
+from bot.app import create_app
+from bot.runtime import Runtime
+from bot.settings import Settings
+from bot.web import wsgi_app
+
+
+def build():
+    settings = Settings()
+    return wsgi_app(create_app(settings, runtime=Runtime(settings)))
+
+
+def application(environ, start_response):
+    # Built on the first request of each worker, so importing this module
+    # (gunicorn's master, tests) never calls Slack.
+    global _app
+    if _app is None:
+        _app = build()
+    return _app(environ, start_response)
+
+
+_app = None

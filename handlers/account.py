@@ -1,0 +1,59 @@
+"""The account card, "my accounts" and tier overrides."""
+
+import re
+
+from slack_bolt import Ack, App
+
+from bot.runtime import Runtime
+from handlers.command_text import Command
+from handlers.errors import friendly
+from handlers.ids import ActionId
+from handlers.render import Message
+from handlers.render.card import card_message
+from handlers.render.common import text_message
+from handlers.render.mine import mine_message
+from handlers.resolve import resolve_account
+from handlers.session import Kam, kam_session
+from kam_core.accounts.attention import my_accounts
+from kam_core.accounts.service import account_card
+from kam_core.enums import Tier
+from kam_core.tiers.service import set_tier as set_account_tier
+from templates import piece
+
+
+def card_for(kam: Kam, account_id: int) -> Message:
+    return card_message(account_card(kam.session, actor=kam.actor, account_id=account_id, policy=kam.policy,
+                                     today=kam.today))
+
+
+def show_card(kam: Kam, cmd: Command, **_) -> Message:
+    account_id = resolve_account(kam, cmd.account, then=ActionId.open_account, verb="account")
+    return account_id if isinstance(account_id, Message) else card_for(kam, account_id)
+
+
+def show_mine(kam: Kam, cmd: Command, **_) -> Message:
+    return mine_message(my_accounts(kam.session, actor=kam.actor, policy=kam.policy, today=kam.today))
+
+
+def set_tier(kam: Kam, cmd: Command, **_) -> Message:
+    if not cmd.tier:
+        return text_message(piece("slack/tier.j2", "usage"))
+    account_id = resolve_account(kam, cmd.account, then=ActionId.open_account, verb="tier")
+    if isinstance(account_id, Message):
+        return account_id
+    tier = None if cmd.tier == "auto" else Tier(cmd.tier)
+    account = set_account_tier(kam.session, actor=kam.actor, account_id=account_id, tier=tier, reason=cmd.text,
+                               now=kam.now)
+    return text_message(piece("slack/tier.j2", "done", name=account.name, tier=account.tier, reason=cmd.text))
+
+
+def register(app: App, runtime: Runtime) -> None:
+    @app.action(re.compile(rf"^{ActionId.open_account}(:\d+)?$"))
+    def open_account(ack: Ack, body: dict, respond, client) -> None:
+        ack()
+        try:
+            with kam_session(runtime, body["user"]["id"], client) as kam:
+                reply = card_for(kam, int(body["actions"][0]["value"]))
+        except Exception as error:  # noqa: BLE001
+            reply = friendly(error)
+        respond(replace_original=False, response_type="ephemeral", **reply.as_kwargs())

@@ -1,0 +1,35 @@
+"""IDs of Slack blocks, actions and views. Handlers match on these, renderers emit them."""
+
+from enum import StrEnum
+
+
+class ActionId(StrEnum):
+    open_account = "kam.open_account"  # value: account id
+    log_interaction = "kam.log_interaction"  # value: account id
+    show_opportunities = "kam.show_opportunities"  # value: account id
+    show_plan = "kam.show_plan"  # value: account id
+    move_stage = "kam.move_stage"  # value: opportunity id:version
+    complete_action = "kam.complete_action"  # value: action id:version
+    complete_follow_up = "kam.complete_follow_up"  # value: follow-up id:version
+    snooze_follow_up = "kam.snooze_follow_up"  # value: follow-up id
+    undo_interaction = "kam.undo_interaction"  # value: interaction id
+    save_draft = "kam.save_draft"  # value: draft key
+    account_select = "kam.account_select"  # external_select in the log modal
+
+
+class CallbackId(StrEnum):
+    log_modal = "kam.log_modal"
+    stage_modal = "kam.stage_modal"
+    log_shortcut = "kam.log_shortcut"
+    log_message_shortcut = "kam.log_message"
+
+
+class BlockId(StrEnum):
+    account = "account"
+    kind = "kind"
+    occurred_on = "occurred_on"
+    contacts = "contacts"
+    notes = "notes"
+    next_step = "next_step"
+    follow_up_on = "follow_up_on"
+    stage = "stage"

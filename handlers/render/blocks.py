@@ -1,0 +1,45 @@
+"""Small Block Kit constructors that keep within Slack's limits."""
+
+SECTION_TEXT_LIMIT = 3000
+BUTTON_TEXT_LIMIT = 75
+MESSAGE_BLOCK_LIMIT = 50
+
+
+def clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def section(text: str, *, accessory: dict | None = None, block_id: str | None = None) -> dict:
+    block = {"type": "section", "text": {"type": "mrkdwn", "text": clip(text, SECTION_TEXT_LIMIT)}}
+    if accessory:
+        block["accessory"] = accessory
+    if block_id:
+        block["block_id"] = block_id
+    return block
+
+
+def header(text: str) -> dict:
+    return {"type": "header", "text": {"type": "plain_text", "text": clip(text, 150), "emoji": True}}
+
+
+def context(text: str) -> dict:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": clip(text, SECTION_TEXT_LIMIT)}]}
+
+
+def divider() -> dict:
+    return {"type": "divider"}
+
+
+def button(text: str, action_id: str, value: str, *, style: str | None = None) -> dict:
+    element = {"type": "button", "text": {"type": "plain_text", "text": clip(text, BUTTON_TEXT_LIMIT), "emoji": True},
+               "action_id": action_id, "value": value[:2000]}
+    if style:
+        element["style"] = style
+    return element
+
+
+def actions(*elements: dict, block_id: str | None = None) -> dict:
+    block = {"type": "actions", "elements": list(elements)[:25]}
+    if block_id:
+        block["block_id"] = block_id
+    return block

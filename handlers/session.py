@@ -1,0 +1,76 @@
+"""A unit of work on behalf of a Slack user: session, actor, policy, their today."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.runtime import Runtime
+from kam_core.actors import Actor
+from kam_core.clock import utcnow
+from kam_core.db import transaction
+from kam_core.errors import NotLinked
+from kam_core.people.models import Person
+from kam_core.policy import Policy
+
+
+@dataclass
+class Kam:
+    session: Session
+    person: Person
+    actor: Actor
+    policy: Policy
+
+    @property
+    def now(self) -> datetime:
+        return utcnow()
+
+    @property
+    def today(self) -> date:
+        """The date where the user is, so "today" and "Friday" mean theirs."""
+        try:
+            zone = ZoneInfo(self.person.timezone or "UTC")
+        except (KeyError, ValueError):
+            zone = ZoneInfo("UTC")
+        return utcnow().astimezone(zone).date()
+
+
+@contextmanager
+def kam_session(runtime: Runtime, slack_user_id: str, client: WebClient | None = None) -> Iterator[Kam]:
+    with transaction(runtime.sessions) as session:
+        person = linked_person(session, slack_user_id, client)
+        yield Kam(session=session, person=person, actor=Actor.of(person), policy=runtime.policy)
+
+
+def linked_person(session: Session, slack_user_id: str, client: WebClient | None) -> Person:
+    """The person linked to this Slack user; on first contact, link by the Slack
+    profile's email when exactly one active person has it."""
+    person = session.scalar(select(Person).where(Person.slack_user_id == slack_user_id, Person.active))
+    if person is not None:
+        return person
+    profile = _slack_profile(client, slack_user_id)
+    email = (profile.get("profile", {}).get("email") or "").strip().lower()
+    person = session.scalar(select(Person).where(Person.email == email, Person.active)) if email else None
+    if person is None or person.slack_user_id:
+        raise NotLinked(slack_user_id=slack_user_id)
+    person.slack_user_id = slack_user_id
+    person.linked_at = utcnow()
+    if profile.get("tz"):
+        person.timezone = profile["tz"]
+    session.flush()
+    return person
+
+
+def _slack_profile(client: WebClient | None, slack_user_id: str) -> dict:
+    if client is None:
+        return {}
+    try:
+        return client.users_info(user=slack_user_id).get("user") or {}
+    except SlackApiError:
+        return {}
