@@ -6,7 +6,7 @@ from bot.runtime import Runtime
 
 
 def register(app: App, runtime: Runtime) -> None:
-    from handlers import account, commands
+    from handlers import account, commands, home, notes, opportunities, plans
 
-    for group in (commands, account):
+    for group in (commands, account, opportunities, plans, notes, home):
         group.register(app, runtime)

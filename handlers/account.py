@@ -6,14 +6,13 @@ from slack_bolt import Ack, App
 
 from bot.runtime import Runtime
 from handlers.command_text import Command
-from handlers.errors import friendly
 from handlers.ids import ActionId
 from handlers.render import Message
 from handlers.render.card import card_message
 from handlers.render.common import text_message
 from handlers.render.mine import mine_message
 from handlers.resolve import resolve_account
-from handlers.session import Kam, kam_session
+from handlers.session import Kam, answer_as
 from kam_core.accounts.attention import my_accounts
 from kam_core.accounts.service import account_card
 from kam_core.enums import Tier
@@ -51,9 +50,6 @@ def register(app: App, runtime: Runtime) -> None:
     @app.action(re.compile(rf"^{ActionId.open_account}(:\d+)?$"))
     def open_account(ack: Ack, body: dict, respond, client) -> None:
         ack()
-        try:
-            with kam_session(runtime, body["user"]["id"], client) as kam:
-                reply = card_for(kam, int(body["actions"][0]["value"]))
-        except Exception as error:  # noqa: BLE001
-            reply = friendly(error)
+        reply = answer_as(runtime, body["user"]["id"], client,
+                          lambda kam: card_for(kam, int(body["actions"][0]["value"])))
         respond(replace_original=False, response_type="ephemeral", **reply.as_kwargs())

@@ -8,10 +8,9 @@ from slack_sdk import WebClient
 from bot.runtime import Runtime
 from handlers import account
 from handlers.command_text import Command, Verb, parse
-from handlers.errors import friendly
 from handlers.render import Message
 from handlers.render.common import help_message
-from handlers.session import kam_session
+from handlers.session import answer_as
 
 Route = Callable[..., Message | None]
 ROUTES: dict[Verb, Route] = {
@@ -38,10 +37,7 @@ def answer(runtime: Runtime, cmd: Command, command: dict, client: WebClient) -> 
     handler = ROUTES.get(cmd.verb)
     if cmd.verb == Verb.help or handler is None:
         return help_message()
-    try:
-        with kam_session(runtime, command["user_id"], client) as kam:
-            return handler(kam, cmd, command=command, client=client)
-    except Exception as error:  # noqa: BLE001 - every failure gets a friendly answer
-        return friendly(error)
+    return answer_as(runtime, command["user_id"], client,
+                     lambda kam: handler(kam, cmd, command=command, client=client))
 
 

@@ -74,3 +74,14 @@ def _slack_profile(client: WebClient | None, slack_user_id: str) -> dict:
         return client.users_info(user=slack_user_id).get("user") or {}
     except SlackApiError:
         return {}
+
+
+def answer_as(runtime: Runtime, slack_user_id: str, client: WebClient | None, work):
+    """Run `work(kam)` for this user; any failure becomes a friendly Message."""
+    from handlers.errors import friendly
+
+    try:
+        with kam_session(runtime, slack_user_id, client) as kam:
+            return work(kam)
+    except Exception as error:  # noqa: BLE001 - every failure gets an answer the user can act on
+        return friendly(error)
