@@ -14,11 +14,11 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
-# Set up, load the demo data into local SQLite and show what a rep sees.
+# Set up, load the demo data into local SQLite, and chat with the bot through
+# the local Slack emulator (no Slack workspace needed).
 run: install
 	$(KAM) demo
-	$(KAM) accounts mine --as rep@demo.kam.test
-	$(KAM) accounts show "$$($(KAM) accounts top --tier key --as rep@demo.kam.test)" --as rep@demo.kam.test
+	$(KAM) chat
 
 # Set up and run the whole suite (PostgreSQL too when KAM_TEST_POSTGRES_URL is set).
 # pytest's exit 5 (nothing collected) fails too, with a word saying so.

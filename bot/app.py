@@ -23,7 +23,6 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None, process_be
     runtime = runtime or Runtime(settings)
     client = web_client(settings)
     app = App(
-        token=client.token,
         client=client,
         signing_secret=settings.slack_signing_secret.get_secret_value(),
         process_before_response=process_before_response,

@@ -15,6 +15,7 @@ class ActionId(StrEnum):
     undo_interaction = "kam.undo_interaction"  # value: interaction id
     save_draft = "kam.save_draft"  # value: draft key
     account_select = "kam.account_select"  # external_select in the log modal
+    stage_select = "kam.stage_select"  # static_select in the stage modal
 
 
 class CallbackId(StrEnum):

@@ -2,7 +2,7 @@
 
 import typer
 
-from bot.cli import accounts, database, demo, importing, slack, users
+from bot.cli import accounts, chat, database, demo, importing, slack, users
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="The KAM bot: key account management in Slack.")
 app.add_typer(database.app, name="db")
@@ -12,6 +12,7 @@ app.add_typer(accounts.app, name="accounts")
 app.command("demo")(demo.demo)
 app.command("serve")(slack.serve)
 app.command("run")(slack.run)
+app.command("chat")(chat.chat)
 
 
 def main() -> None:

@@ -18,7 +18,8 @@ def demo(
     force: bool = typer.Option(False, "--force", help="Replace a database that holds data not made by `kam demo`."),
     database: str | None = DatabaseOption,
 ) -> None:
-    """Create or refresh a deterministic demo dataset. It REPLACES the database's contents."""
+    """Create or refresh a deterministic demo dataset. It REPLACES the database's contents (all but the
+    pipeline stages); a database holding data that `kam demo` did not make is refused unless --force."""
     try:
         size = DemoSize(accounts=accounts, interactions=interactions, opportunities=opportunities, reps=reps,
                         managers=managers)

@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import date, datetime
 
 from pydantic import BaseModel
 
@@ -38,6 +38,7 @@ class LastTouch(BaseModel):
 
 
 class AccountCard(BaseModel):
+    as_of: date
     id: int
     name: str
     aliases: list[str]

@@ -34,7 +34,7 @@ def account_card(session: Session, *, actor: Actor, account_id: int, policy: Pol
     cadence = policy.cadence.days_for(account.tier)
     last_touch = _last_touch(session, account.id, today)
     return AccountCard(
-        id=account.id, name=account.name, aliases=[a.alias for a in account.aliases], industry=account.industry,
+        as_of=today, id=account.id, name=account.name, aliases=[a.alias for a in account.aliases], industry=account.industry,
         region=account.region, size_segment=account.size_segment, status=account.status,
         parent_name=account.parent.name if account.parent else None, tier=account.tier,
         why=explain_tier(session, account_id=account.id, policy=policy), owner=person_ref(account.owner),

@@ -36,11 +36,12 @@ from kam_core.permissions import Action, require
 from kam_core.policy import Policy
 from kam_core.tiers.service import recompute_tiers
 
-DEMO_DOMAIN = "kam-demo.example"
+DEMO_DOMAIN = "demo.kam.test"
 # Stable Slack ids for the three people the local Slack emulator acts as.
-DEMO_ADMIN = ("Alex Morgan", "alex.morgan", "U0DEMOADM1")
-DEMO_MANAGER = ("王芳", "wang.fang", "U0DEMOMGR1")
-DEMO_REP = ("陈杰", "chen.jie", "U0DEMOREP1")
+# (name, email local part, Slack id); emails are stable too: rep@demo.kam.test etc.
+DEMO_ADMIN = ("Alex Morgan", "admin", "U0DEMOADM1")
+DEMO_MANAGER = ("王芳", "manager", "U0DEMOMGR1")
+DEMO_REP = ("陈杰", "rep", "U0DEMOREP1")
 TEAMS = ["Greater China", "Europe", "North America", "Asia Pacific"]
 TIMEZONES = ["Asia/Shanghai", "Europe/Berlin", "America/New_York", "Asia/Singapore"]
 # Interactions and opportunities are shared out in proportion to these weights.
@@ -75,8 +76,9 @@ def generate_demo(session: Session, *, actor: Actor, policy: Policy, size: DemoS
            changes={"seed": seed, **size.model_dump()})
     session.flush()
     example = next((s for s in seeds if s.features.get("demo") == "key_fresh"), None)
+    counts = {**writer.counts, "tier_changes": tiers.changed}
     return DemoReport(
-        seed=seed, today=ctx.today, size=size, counts=dict(writer.counts), tiers={t.value: tiers.counts[t] for t in Tier},
+        seed=seed, today=ctx.today, size=size, counts=counts, tiers={t.value: tiers.counts[t] for t in Tier},
         users=users, highlights=dict(sorted(ctx.highlights.items())),
         example_account=example.company.name if example else None, example_rep_email=ctx.reps[0].email,
         replaced_existing=replaced, insert_seconds=dict(writer.seconds), total_seconds=time.perf_counter() - started,

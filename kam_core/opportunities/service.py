@@ -78,6 +78,17 @@ def open_opportunities(session: Session, *, actor: Actor, account_id: int, polic
     return sorted(views, key=lambda v: (QUADRANT_ORDER[v.quadrant], -v.amount, v.id))
 
 
+def opportunity_detail(session: Session, *, actor: Actor, opportunity_id: int, policy: Policy,
+                       today: date) -> OpportunityView:
+    """One deal as it is now, for someone allowed to see its account."""
+    opportunity = session.get(Opportunity, opportunity_id, options=[joinedload(Opportunity.owner),
+                                                                     joinedload(Opportunity.account)])
+    if opportunity is None:
+        raise NotFound(what="opportunity", name=str(opportunity_id))
+    visible_account(session, actor=actor, account_id=opportunity.account_id, policy=policy)
+    return view(opportunity, high_value=high_value_threshold(session, policy.priority), policy=policy, today=today)
+
+
 def _pipeline_columns():
     probability = func.coalesce(Opportunity.probability, Stage.default_probability)
     return (

@@ -1,0 +1,109 @@
+"""`kam chat`: the bot in a terminal, on the local database, no Slack workspace needed."""
+
+import json
+
+import typer
+from sqlalchemy import select
+
+from bot.chat.modal import fill
+from bot.chat.session import ChatSession
+from bot.cli.common import DatabaseOption, runtime
+from bot.emulator.local_bot import LocalBot
+from kam_core.db import transaction
+from kam_core.enums import Role
+from kam_core.people.models import Person
+from templates import render
+
+
+def chat(
+    message: str | None = typer.Argument(None, help="Send this one message (e.g. \"/kam account Acme\") and exit."),
+    user: str | None = typer.Option(None, "--user", help="Act as this person: email or Slack user id."),
+    as_json: bool = typer.Option(False, "--json", help="Print the raw Slack payloads."),
+    database: str | None = DatabaseOption,
+) -> None:
+    """Talk to the bot as a rep or manager: `/kam acme`, a number to press a button, `quit` to leave."""
+    rt = runtime(database)
+    with LocalBot(rt.settings) as local:
+        who = _choose_user(local, user)
+        typer.echo(render("cli/chat.txt.j2", part="hello", who=who, one_shot=message is not None))
+        chat_session = ChatSession(local, who["slack_user_id"])
+        if message is not None:
+            _show(chat_session, chat_session.send(message), as_json)
+            return
+        _loop(chat_session, as_json)
+
+
+def _choose_user(local: LocalBot, wanted: str | None) -> dict:
+    """Seed the fake workspace with everyone linked, as Slack's users.info would know them."""
+    with transaction(local.runtime.sessions) as session:
+        people = session.scalars(select(Person).where(Person.active).order_by(Person.id)).all()
+        if not people:
+            typer.echo(render("cli/chat.txt.j2", part="empty"), err=True)
+            raise typer.Exit(1)
+        for p in people:
+            if p.slack_user_id:
+                local.slack.add_user(p.slack_user_id, email=p.email, name=p.name, tz=p.timezone)
+        person = _find(people, wanted)
+        if person is None:
+            typer.echo(render("cli/chat.txt.j2", part="unknown_user", wanted=wanted), err=True)
+            raise typer.Exit(1)
+        slack_id = person.slack_user_id
+        if slack_id is None:  # as in a real workspace: the bot links them by email on first use
+            slack_id = f"U0CHAT{person.id}"
+            local.slack.add_user(slack_id, email=person.email, name=person.name, tz=person.timezone)
+        return {"name": person.name, "role": person.role.value, "email": person.email, "slack_user_id": slack_id,
+                "chosen": wanted is not None}
+
+
+def _find(people: list[Person], wanted: str | None) -> Person | None:
+    if wanted is None:
+        linked = [p for p in people if p.slack_user_id]
+        return next((p for p in linked if p.role == Role.manager), linked[0] if linked else people[0])
+    key = wanted.strip().lower()
+    return next((p for p in people if key in {p.email.lower(), (p.slack_user_id or "").lower()}), None)
+
+
+def _loop(chat_session: ChatSession, as_json: bool) -> None:
+    while True:
+        try:
+            line = input("> ").strip()
+        except (EOFError, KeyboardInterrupt):
+            typer.echo()
+            return
+        if line in {"quit", "exit", ":q"}:
+            return
+        if not line:
+            continue
+        if line.isdigit():
+            number = int(line)
+            if not 0 < number <= len(chat_session.choices):
+                typer.echo(render("cli/chat.txt.j2", part="no_such_button", number=number))
+                continue
+            replies = chat_session.press(chat_session.choices[number - 1])
+        else:
+            replies = chat_session.send(line)
+        _show(chat_session, replies, as_json)
+        _fill_open_modal(chat_session, replies, as_json)
+
+
+def _fill_open_modal(chat_session: ChatSession, replies, as_json: bool) -> None:
+    """While a modal the bot just opened stays open, ask for its fields and submit."""
+    while any(r.kind in ("view_open", "view_push", "view_update") for r in replies):
+        view = chat_session.open_modal()
+        if view is None:
+            return
+        answer = input(render("cli/chat.txt.j2", part="modal_prompt") + " ").strip().lower()
+        if answer.startswith("n"):
+            return
+        values = fill(chat_session, view, input, typer.echo)
+        replies = chat_session.submit(view["id"], values)
+        _show(chat_session, replies, as_json)
+
+
+def _show(chat_session: ChatSession, replies, as_json: bool) -> None:
+    if as_json:
+        typer.echo(json.dumps([r.model_dump(exclude_none=True) for r in replies], ensure_ascii=False, indent=2))
+        chat_session.screen(replies)
+        return
+    screen = chat_session.screen(replies)
+    typer.echo("\n".join(screen.lines).rstrip() or render("cli/chat.txt.j2", part="silence"))

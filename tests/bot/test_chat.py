@@ -1,0 +1,52 @@
+"""`kam chat`: the README's main job, through the emulator, on demo data."""
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from bot.cli import app
+
+
+@pytest.fixture
+def demo_db(database_url):
+    made = CliRunner().invoke(app, ["demo", "--accounts", "60", "--database", database_url])
+    assert made.exit_code == 0, made.output
+    return database_url
+
+
+def kam(db, *args, input=None):
+    return CliRunner().invoke(app, ["chat", *args, "--database", db], input=input)
+
+
+def test_without_a_user_it_acts_as_a_demo_manager_and_says_so(demo_db):
+    result = kam(demo_db, "/kam mine")
+    assert result.exit_code == 0, result.output
+    assert "a manager from the demo data" in result.output
+    assert "use --user EMAIL to be someone else" in result.output
+
+
+def test_one_shot_prints_the_card_with_numbered_buttons(demo_db):
+    result = kam(demo_db, "--user", "rep@demo.kam.test", "/kam mine")
+    assert "Your accounts" in result.output and "[1] Open" in result.output
+
+
+def test_json_prints_the_raw_slack_payloads(demo_db):
+    result = kam(demo_db, "--user", "U0DEMOREP1", "--json", "/kam help")
+    payload = json.loads(result.output[result.output.index("["):])
+    assert payload[0]["kind"] == "ack" and "/kam log" in payload[0]["text"]
+
+
+def test_interactive_pressing_a_button_opens_the_card(demo_db):
+    result = kam(demo_db, "--user", "rep@demo.kam.test", input="/kam mine\n1\nquit\n")
+    assert result.exit_code == 0, result.output
+    after_press = result.output.split("[1] Open", 1)[1]
+    assert "Ranked #" in after_press and "[1] 📝 Log interaction" in after_press
+
+
+def test_an_unknown_user_or_an_empty_database_get_a_clear_answer(demo_db, tmp_path):
+    unknown = kam(demo_db, "--user", "ghost@nowhere.test", "/kam mine")
+    assert unknown.exit_code == 1 and "Nobody with email or Slack id “ghost@nowhere.test”" in unknown.output
+    CliRunner().invoke(app, ["db", "upgrade", "--database", f"sqlite:///{tmp_path / 'empty.db'}"])
+    empty = kam(f"sqlite:///{tmp_path / 'empty.db'}", "/kam mine")
+    assert empty.exit_code == 1 and "Run `kam demo` first" in empty.output
