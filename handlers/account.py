@@ -52,4 +52,7 @@ def register(app: App, runtime: Runtime) -> None:
         ack()
         reply = answer_as(runtime, body["user"]["id"], client,
                           lambda kam: card_for(kam, int(body["actions"][0]["value"])))
-        respond(replace_original=False, response_type="ephemeral", **reply.as_kwargs())
+        if body.get("response_url"):
+            respond(replace_original=False, response_type="ephemeral", **reply.as_kwargs())
+        else:  # a button on the Home tab has no response_url: the card goes to the user's DM with the bot
+            client.chat_postMessage(channel=body["user"]["id"], **reply.as_kwargs())

@@ -11,11 +11,18 @@ class ActionId(StrEnum):
     move_stage = "kam.move_stage"  # value: opportunity id:version
     complete_action = "kam.complete_action"  # value: action id:version
     complete_follow_up = "kam.complete_follow_up"  # value: follow-up id:version
-    snooze_follow_up = "kam.snooze_follow_up"  # value: follow-up id
+    snooze_follow_up = "kam.snooze_follow_up"  # value: follow-up id:version
     undo_interaction = "kam.undo_interaction"  # value: interaction id
-    save_draft = "kam.save_draft"  # value: draft key
+    save_draft = "kam.save_draft"  # value: a note draft (handlers/note_text.Draft), numbered :n on candidates
     account_select = "kam.account_select"  # external_select in the log modal
     stage_select = "kam.stage_select"  # static_select in the stage modal
+    change_account = "kam.change_account"  # value: a note draft; opens the log modal with it
+    kind_select = "kam.kind_select"  # static_select in the log modal
+    occurred_on_pick = "kam.occurred_on"  # datepicker in the log modal
+    contacts_select = "kam.contacts_select"  # multi_static_select in the log modal
+    notes_input = "kam.notes_input"  # plain_text_input in the log modal
+    next_step_input = "kam.next_step_input"  # plain_text_input in the log modal
+    follow_up_pick = "kam.follow_up_on"  # datepicker in the log modal
 
 
 class CallbackId(StrEnum):

@@ -1,9 +1,363 @@
-"""Placeholder: its listener group registers here."""
+"""Logging interactions, every way a rep does it: `/kam log`, the log modal (from the command, the
+card's button and the global shortcut), the "Log to account" message shortcut, a DM to the bot, and Undo.
 
-from slack_bolt import App
+A note a rep typed is never thrown away: a failed quick log answers with the note's full text, a
+modal with a problem stays open with an inline error, a DM keeps its preview until Save works.
+Notes ride in button values (handlers/note_text.Draft); a note too long for one goes through the modal.
+"""
+
+import logging
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from pydantic import BaseModel
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot.runtime import Runtime
+from handlers import commands
+from handlers.command_text import Command, Verb
+from handlers.errors import friendly
+from handlers.ids import ActionId, BlockId, CallbackId
+from handlers.note_text import Draft, parse_note, split_account
+from handlers.render import Message
+from handlers.render.notes import (
+    ModalMeta, account_options, dm_preview, kept, log_modal, note_candidates, removed_message, saved_message,
+    text_only,
+)
+from handlers.session import Kam, answer_as
+from kam_core.accounts.search import Outcome, SearchResult, search_accounts
+from kam_core.enums import InteractionKind, Source
+from kam_core.errors import NotFound, TextTooLong
+from kam_core.interactions.dates import moment_on
+from kam_core.interactions.models import MAX_TEXT
+from kam_core.interactions.schemas import InteractionView
+from kam_core.interactions.service import log_interaction, log_target, undo_interaction
+from templates import error_message, piece
+
+log = logging.getLogger("kam.handlers.notes")
+T = "slack/notes.j2"
+SEEN_EVENTS = 2000
+INLINE_ERROR_LIMIT = 300
+
+
+@dataclass
+class Done:
+    """A write that worked, and what to show for it (a bare Message from answer_as is a failure)."""
+
+    message: Message
+
+
+# ---- saving a note ----------------------------------------------------------------------------
+
+def save(kam: Kam, draft: Draft) -> Done | Message:
+    """Store the draft once (its key makes a retry or a double tap one row). On any failure the
+    answer carries the note's text back."""
+    note = parse_note(draft.text, kam.today)
+    try:
+        with kam.session.begin_nested():
+            stored = log_interaction(
+                kam.session, actor=kam.actor, policy=kam.policy, account_id=draft.account_id, text=note.text,
+                source=draft.source, next_step=note.next_step, follow_up_on=note.due_on,
+                idempotency_key=draft.key, now=kam.now)
+    except Exception as error:  # noqa: BLE001 - whatever went wrong, the rep gets their note back
+        return kept(friendly(error), draft.text)
+    return Done(saved_message(stored, note))
+
+
+def not_found(result: SearchResult) -> Message:
+    suggestion = result.best.name if result.best else None
+    return text_only(error_message(NotFound(what="account", name=result.query, suggestion=suggestion)))
+
+
+def quick_log(kam: Kam, cmd: Command, *, command: dict, client: WebClient, **_) -> Message | None:
+    """`/kam log acme: text` saves at once; `/kam log [acme]` opens the form."""
+    if not cmd.text:
+        view = form_for(kam, query=cmd.account)
+        return None if open_view(client, command["trigger_id"], view) else text_only(piece(T, "modal_trouble"))
+    draft = Draft(key=f"cmd:{command['trigger_id']}", text=cmd.text, source=Source.slash_command)
+    if len(cmd.text) > MAX_TEXT:
+        return kept(text_only(error_message(TextTooLong(length=len(cmd.text), limit=MAX_TEXT))), cmd.text)
+    if not cmd.account:
+        return kept(text_only(piece(T, "need_account")), cmd.text)
+    result = search_accounts(kam.session, query=cmd.account)
+    if result.outcome == Outcome.match:
+        saved = save(kam, draft.for_account(result.best.account_id))
+        return saved.message if isinstance(saved, Done) else saved
+    if result.outcome == Outcome.ambiguous and draft.fits_a_button():
+        return note_candidates(result, draft)
+    if result.outcome == Outcome.ambiguous:
+        note = parse_note(cmd.text, kam.today)
+        view = form_for(kam, notes=cmd.text, next_step=note.next_step, follow_up_on=note.due_on)
+        if open_view(client, command["trigger_id"], view):
+            return kept(text_only(piece(T, "candidates_in_form", query=cmd.account)), cmd.text)
+    return kept(not_found(result), cmd.text)
+
+
+# ---- the log modal ----------------------------------------------------------------------------
+
+def form_for(kam: Kam, *, account_id: int | None = None, query: str = "", notes: str = "",
+             next_step: str | None = None, follow_up_on: date | None = None,
+             meta: ModalMeta | None = None) -> dict:
+    """The log form, with the account preselected when it is known or the query names one clearly."""
+    if account_id is None and query:
+        result = search_accounts(kam.session, query=query)
+        account_id = result.best.account_id if result.outcome == Outcome.match else None
+    target = log_target(kam.session, actor=kam.actor, policy=kam.policy, account_id=account_id) \
+        if account_id else None
+    return log_modal(today=kam.today, meta=meta or ModalMeta(), target=target, notes=notes, next_step=next_step,
+                     follow_up_on=follow_up_on)
+
+
+def form_from_draft(kam: Kam, draft: Draft) -> dict:
+    note = parse_note(draft.text, kam.today)
+    return form_for(kam, account_id=draft.account_id, notes=draft.text, next_step=note.next_step,
+                    follow_up_on=note.due_on, meta=ModalMeta(source=draft.source, key=draft.key))
+
+
+def open_view(client: WebClient, trigger_id: str, view: dict) -> bool:
+    try:
+        client.views_open(trigger_id=trigger_id, view=view)
+        return True
+    except SlackApiError as error:
+        log.warning("views.open failed: %s", error.response.get("error"))
+        return False
+
+
+def open_form(runtime: Runtime, client: WebClient, user_id: str, trigger_id: str,
+              build: Callable[[Kam], dict]) -> None:
+    """Open the log form; when it cannot be built (not linked, no access...) a modal says why."""
+    view = answer_as(runtime, user_id, client, build)
+    if isinstance(view, Message):
+        view = {"type": "modal", "title": {"type": "plain_text", "text": piece(T, "modal_title")},
+                "close": {"type": "plain_text", "text": piece(T, "modal_close")}, "blocks": view.blocks}
+    open_view(client, trigger_id, view)
+
+
+class LogForm(BaseModel):
+    """The log modal's inputs, as submitted."""
+
+    account_id: int | None
+    kind: InteractionKind
+    occurred_on: date | None
+    contact_ids: list[int]
+    notes: str
+    next_step: str | None
+    follow_up_on: date | None
+
+    @classmethod
+    def from_view(cls, view: dict) -> "LogForm":
+        values = view["state"]["values"]
+
+        def field(block: BlockId, action: ActionId) -> dict:
+            return values.get(block, {}).get(action) or {}
+
+        account = field(BlockId.account, ActionId.account_select).get("selected_option")
+        kind = field(BlockId.kind, ActionId.kind_select).get("selected_option")
+        contacts = field(BlockId.contacts, ActionId.contacts_select).get("selected_options") or []
+        return cls(
+            account_id=int(account["value"]) if account else None,
+            kind=InteractionKind(kind["value"]) if kind else InteractionKind.note,
+            occurred_on=field(BlockId.occurred_on, ActionId.occurred_on_pick).get("selected_date"),
+            contact_ids=[int(option["value"]) for option in contacts],
+            notes=(field(BlockId.notes, ActionId.notes_input).get("value") or "").strip(),
+            next_step=(field(BlockId.next_step, ActionId.next_step_input).get("value") or "").strip() or None,
+            follow_up_on=field(BlockId.follow_up_on, ActionId.follow_up_pick).get("selected_date"),
+        )
+
+    def problems(self, today: date) -> dict[str, str]:
+        """Inline errors by block id; empty when the form can be saved."""
+        errors = {}
+        if self.account_id is None:
+            errors[BlockId.account] = piece(T, "error_no_account")
+        if not self.notes:
+            errors[BlockId.notes] = piece(T, "error_empty_note")
+        if self.occurred_on and self.occurred_on > today:
+            errors[BlockId.occurred_on] = piece(T, "error_future")
+        if self.follow_up_on and self.follow_up_on < today:
+            errors[BlockId.follow_up_on] = piece(T, "error_past_follow_up")
+        return errors
+
+
+def submit_form(kam: Kam, form: LogForm, meta: ModalMeta, key: str) -> InteractionView | dict[str, str]:
+    errors = form.problems(kam.today)
+    if errors:
+        return errors
+    occurred_at = moment_on(form.occurred_on or kam.today, today=kam.today, now=kam.now, zone=kam.person.timezone)
+    return log_interaction(
+        kam.session, actor=kam.actor, policy=kam.policy, account_id=form.account_id, text=form.notes,
+        kind=form.kind, occurred_at=occurred_at, next_step=form.next_step, follow_up_on=form.follow_up_on,
+        contact_ids=form.contact_ids, permalink=meta.permalink, source=meta.source, idempotency_key=key,
+        now=kam.now)
+
+
+# ---- direct messages --------------------------------------------------------------------------
+
+class RecentIds:
+    """Event ids seen lately, so Slack's retries of an event do not answer twice (per process)."""
+
+    def __init__(self, size: int) -> None:
+        self._ids: OrderedDict[str, None] = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+
+    def first_time(self, event_id: str | None) -> bool:
+        if not event_id:
+            return True
+        with self._lock:
+            if event_id in self._ids:
+                return False
+            self._ids[event_id] = None
+            while len(self._ids) > self._size:
+                self._ids.popitem(last=False)
+            return True
+
+
+def dm_reply(kam: Kam, event: dict) -> Message:
+    """What the bot answers a DM with: a preview to confirm, candidates, or how to write a note."""
+    parts = split_account(event.get("text") or "")
+    if parts is None or not parts[1]:
+        return text_only(piece(T, "dm_help"))
+    query, text = parts
+    if len(text) > MAX_TEXT:
+        return text_only(error_message(TextTooLong(length=len(text), limit=MAX_TEXT)))
+    key = f"dm:{event.get('client_msg_id') or event['channel'] + ':' + event['ts']}"
+    draft = Draft(key=key, text=text, source=Source.direct_message)
+    result = search_accounts(kam.session, query=query)
+    if result.outcome == Outcome.match:
+        best = result.best
+        return dm_preview(best.name, parse_note(text, kam.today), draft.for_account(best.account_id))
+    if result.outcome == Outcome.ambiguous and draft.fits_a_button():
+        return note_candidates(result, draft, intro="dm_candidates_intro")
+    if result.outcome == Outcome.ambiguous:
+        return text_only(piece(T, "dm_too_long_for_tap", length=len(text)))
+    return not_found(result)
+
+
+# ---- showing results --------------------------------------------------------------------------
+
+def in_place(body: dict, client: WebClient, respond, message: Message) -> None:
+    """Replace the message holding the button: chat.update for the bot's own (DM) messages,
+    the response_url for ephemeral ones."""
+    container = body.get("container") or {}
+    if not container.get("is_ephemeral") and body.get("message") and container.get("channel_id"):
+        try:
+            client.chat_update(channel=container["channel_id"], ts=container["message_ts"], **message.as_kwargs())
+            return
+        except SlackApiError as error:
+            log.warning("chat.update failed (%s); answering through response_url", error.response.get("error"))
+    respond(replace_original=True, **message.as_kwargs())
+
+
+def tell(client: WebClient, channel: str, message: Message) -> None:
+    """Post to a DM; a Slack failure here is logged, never undoes a save that happened before."""
+    try:
+        client.chat_postMessage(channel=channel, **message.as_kwargs())
+    except SlackApiError as error:
+        log.warning("chat.postMessage to %s failed: %s", channel, error.response.get("error"))
 
 
 def register(app: App, runtime: Runtime) -> None:
-    pass
+    commands.route(Verb.log, quick_log)
+    seen = RecentIds(SEEN_EVENTS)
+
+    @app.action(ActionId.log_interaction)
+    def card_button(ack: Ack, body: dict, client: WebClient) -> None:
+        ack()
+        account_id = int(body["actions"][0]["value"])
+        open_form(runtime, client, body["user"]["id"], body["trigger_id"],
+                  lambda kam: form_for(kam, account_id=account_id))
+
+    @app.shortcut(CallbackId.log_shortcut)
+    def global_shortcut(ack: Ack, body: dict, client: WebClient) -> None:
+        ack()
+        open_form(runtime, client, body["user"]["id"], body["trigger_id"], lambda kam: form_for(kam))
+
+    @app.shortcut(CallbackId.log_message_shortcut)
+    def message_shortcut(ack: Ack, body: dict, client: WebClient) -> None:
+        ack()
+        message = body.get("message") or {}
+        permalink = _permalink(client, (body.get("channel") or {}).get("id"), message.get("ts"))
+        meta = ModalMeta(source=Source.message_shortcut, permalink=permalink)
+
+        def build(kam: Kam) -> dict:
+            note = parse_note(message.get("text") or "", kam.today)
+            return form_for(kam, notes=note.text, next_step=note.next_step, follow_up_on=note.due_on, meta=meta)
+
+        open_form(runtime, client, body["user"]["id"], body["trigger_id"], build)
+
+    @app.options(ActionId.account_select)
+    def suggest_accounts(ack: Ack, body: dict, client: WebClient) -> None:
+        options = answer_as(runtime, body["user"]["id"], client, lambda kam: account_options(
+            search_accounts(kam.session, query=body.get("value") or "", limit=10)))
+        ack(options=options if isinstance(options, list) else [])
+
+    @app.view(CallbackId.log_modal)
+    def submitted(ack: Ack, body: dict, view: dict, client: WebClient) -> None:
+        user_id = body["user"]["id"]
+        meta = ModalMeta.decode(view.get("private_metadata"))
+        key = meta.key or f"view:{view['id']}"
+        form = LogForm.from_view(view)
+        outcome = answer_as(runtime, user_id, client, lambda kam: submit_form(kam, form, meta, key))
+        if isinstance(outcome, Message):
+            outcome = {BlockId.notes: outcome.text[:INLINE_ERROR_LIMIT]}
+        if isinstance(outcome, dict):
+            ack(response_action="errors", errors={str(k): v for k, v in outcome.items()})
+            return
+        ack()
+        tell(client, user_id, saved_message(outcome))
+
+    @app.action(re.compile(rf"^{re.escape(ActionId.save_draft)}(:\d+)?$"))
+    def save_tapped(ack: Ack, body: dict, client: WebClient, respond) -> None:
+        ack()
+        draft = Draft.decode(body["actions"][0].get("value") or "")
+        outcome = answer_as(runtime, body["user"]["id"], client, lambda kam: save(kam, draft)) if draft \
+            else text_only(piece("errors.j2", "error"))
+        if isinstance(outcome, Done):
+            in_place(body, client, respond, outcome.message)
+        else:
+            respond(replace_original=False, response_type="ephemeral", **outcome.as_kwargs())
+
+    @app.action(ActionId.change_account)
+    def change_account(ack: Ack, body: dict, client: WebClient) -> None:
+        ack()
+        draft = Draft.decode(body["actions"][0].get("value") or "")
+        if draft is not None:
+            open_form(runtime, client, body["user"]["id"], body["trigger_id"],
+                      lambda kam: form_from_draft(kam, draft))
+
+    @app.action(ActionId.undo_interaction)
+    def undo(ack: Ack, body: dict, client: WebClient, respond) -> None:
+        ack()
+        interaction_id = int(body["actions"][0]["value"])
+        outcome = answer_as(runtime, body["user"]["id"], client, lambda kam: Done(removed_message(undo_interaction(
+            kam.session, actor=kam.actor, interaction_id=interaction_id, now=kam.now))))
+        if isinstance(outcome, Done):
+            respond(replace_original=True, **outcome.message.as_kwargs())
+        else:
+            respond(replace_original=False, response_type="ephemeral", **outcome.as_kwargs())
+
+    @app.event("message")
+    def direct_message(event: dict, body: dict, client: WebClient) -> None:
+        # Only what a person wrote in the bot's DM; edits, joins and bot posts have a subtype or bot_id.
+        if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id") or not event.get("user"):
+            return
+        if not seen.first_time(body.get("event_id")):
+            return
+        reply = answer_as(runtime, event["user"], client, lambda kam: dm_reply(kam, event))
+        tell(client, event["channel"], reply)
+
+
+def _permalink(client: WebClient, channel: str | None, ts: str | None) -> str | None:
+    if not channel or not ts:
+        return None
+    try:
+        return client.chat_getPermalink(channel=channel, message_ts=ts).get("permalink")
+    except SlackApiError as error:
+        log.info("no permalink for %s/%s: %s", channel, ts, error.response.get("error"))
+        return None

@@ -1,9 +1,134 @@
-"""Placeholder: its listener group registers here."""
+"""/kam opps: an account's open opportunities, and moving a deal's stage from a modal."""
 
-from slack_bolt import App
+import logging
+import re
+
+from pydantic import BaseModel
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.webhook import WebhookClient
 
 from bot.runtime import Runtime
+from handlers import commands
+from handlers.command_text import Command, Verb
+from handlers.errors import friendly
+from handlers.ids import ActionId, BlockId, CallbackId
+from handlers.render import Message
+from handlers.render.opportunities import moved_message, opportunities_message, stage_modal
+from handlers.resolve import resolve_account
+from handlers.session import Kam, answer_as
+from kam_core.accounts.access import visible_account
+from kam_core.errors import InvalidInput
+from kam_core.opportunities.schemas import OpportunityView
+from kam_core.opportunities.service import list_stages, move_stage, open_opportunities, opportunity_detail
+from templates import piece
+
+log = logging.getLogger("kam.handlers")
+
+
+class StageModalMeta(BaseModel):
+    """What the stage modal carries between opening and submission."""
+
+    opportunity_id: int
+    # The version the rep saw in the list: a move after someone else's change is refused.
+    version: int
+    # Where the "Move stage" button was, so the confirmation lands there.
+    channel_id: str | None = None
+    # The list holding the button, refreshed after the move so its buttons carry the new version.
+    response_url: str | None = None
+
+
+def opportunities_for(kam: Kam, account_id: int) -> Message:
+    account = visible_account(kam.session, actor=kam.actor, account_id=account_id, policy=kam.policy)
+    return opportunities_message(account.name, open_opportunities(
+        kam.session, actor=kam.actor, account_id=account_id, policy=kam.policy, today=kam.today))
+
+
+def show_opportunities(kam: Kam, cmd: Command, **_) -> Message:
+    account_id = resolve_account(kam, cmd.account, then=ActionId.show_opportunities, verb="opps")
+    return account_id if isinstance(account_id, Message) else opportunities_for(kam, account_id)
+
+
+def id_and_version(value: str) -> tuple[int, int]:
+    """A button value "<id>:<version>"."""
+    record_id, _, version = value.partition(":")
+    return int(record_id), int(version)
+
+
+def chosen_stage_id(view: dict) -> int:
+    chosen = view["state"]["values"].get(BlockId.stage, {}).get(ActionId.stage_select, {}).get("selected_option")
+    if not chosen:
+        raise InvalidInput(field="stage", problem=piece("slack/opportunities.j2", "choose_stage"))
+    return int(chosen["value"])
+
+
+def confirm(client: WebClient, user_id: str, channel_id: str | None, message: Message) -> None:
+    """Ephemeral in the channel of the button; a DM when that is unknown or refused."""
+    if channel_id:
+        try:
+            client.chat_postEphemeral(channel=channel_id, user=user_id, **message.as_kwargs())
+            return
+        except SlackApiError as error:
+            log.info("ephemeral confirmation refused (%s); sending a DM", error.response.get("error"))
+    client.chat_postMessage(channel=user_id, **message.as_kwargs())
+
+
+def refresh_list(runtime: Runtime, client: WebClient, user_id: str, response_url: str, account_id: int) -> None:
+    listing = answer_as(runtime, user_id, client, lambda kam: opportunities_for(kam, account_id))
+    answer = WebhookClient(response_url).send(replace_original=True, **listing.as_kwargs())
+    if answer.status_code != 200:
+        log.info("could not refresh the opportunity list (%s %s)", answer.status_code, answer.body)
 
 
 def register(app: App, runtime: Runtime) -> None:
-    pass
+    commands.route(Verb.opps, show_opportunities)
+
+    @app.action(re.compile(rf"^{re.escape(ActionId.show_opportunities)}(:\d+)?$"))
+    def show(ack: Ack, body: dict, respond, client: WebClient) -> None:
+        ack()
+        reply = answer_as(runtime, body["user"]["id"], client,
+                          lambda kam: opportunities_for(kam, int(body["actions"][0]["value"])))
+        respond(replace_original=False, response_type="ephemeral", **reply.as_kwargs())
+
+    @app.action(re.compile(rf"^{re.escape(ActionId.move_stage)}:\d+$"))
+    def open_stage_modal(ack: Ack, body: dict, respond, client: WebClient) -> None:
+        ack()
+        channel_id = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
+
+        def modal(kam: Kam) -> dict:
+            opportunity_id, version = id_and_version(body["actions"][0]["value"])
+            meta = StageModalMeta(opportunity_id=opportunity_id, version=version, channel_id=channel_id,
+                                  response_url=body.get("response_url"))
+            opportunity = opportunity_detail(kam.session, actor=kam.actor, opportunity_id=opportunity_id,
+                                             policy=kam.policy, today=kam.today)
+            return stage_modal(opportunity, list_stages(kam.session), meta.model_dump_json())
+
+        view = answer_as(runtime, body["user"]["id"], client, modal)
+        if isinstance(view, Message):
+            respond(replace_original=False, response_type="ephemeral", **view.as_kwargs())
+            return
+        try:
+            client.views_open(trigger_id=body["trigger_id"], view=view)
+        except SlackApiError as error:
+            respond(replace_original=False, response_type="ephemeral", **friendly(error).as_kwargs())
+
+    @app.view(CallbackId.stage_modal)
+    def submit_stage(ack: Ack, body: dict, view: dict, client: WebClient) -> None:
+        user_id = body["user"]["id"]
+        meta = StageModalMeta.model_validate_json(view["private_metadata"])
+
+        def move(kam: Kam) -> OpportunityView:
+            # Keyed by the view: the same modal submitted twice moves the deal once.
+            return move_stage(kam.session, actor=kam.actor, opportunity_id=meta.opportunity_id,
+                              stage_id=chosen_stage_id(view), expected_version=meta.version,
+                              idempotency_key=f"view:{view['id']}", now=kam.now, policy=kam.policy)
+
+        moved = answer_as(runtime, user_id, client, move)
+        if isinstance(moved, Message):
+            ack(response_action="errors", errors={BlockId.stage: moved.text})
+            return
+        ack()
+        confirm(client, user_id, meta.channel_id, moved_message(moved))
+        if meta.response_url:
+            refresh_list(runtime, client, user_id, meta.response_url, moved.account_id)

@@ -113,3 +113,26 @@ def make_contact(session: Session, *, account: Account, name: str | None = None,
     session.add(contact)
     session.flush()
     return contact
+
+
+def make_interaction(session: Session, *, account: Account, occurred_at: datetime, author: Person | None = None,
+                     text: str = "Checked in", **fields) -> "Interaction":
+    from kam_core.enums import Source
+    from kam_core.interactions.models import Interaction
+
+    interaction = Interaction(account=account, occurred_at=occurred_at, author=author or account.owner, text=text,
+                              source=fields.pop("source", Source.import_), created_at=occurred_at, **fields)
+    session.add(interaction)
+    session.flush()
+    return interaction
+
+
+def make_follow_up(session: Session, *, account: Account, due_on: date, owner: Person | None = None,
+                   title: str | None = None, **fields) -> "FollowUp":
+    from kam_core.interactions.models import FollowUp
+
+    follow_up = FollowUp(account=account, owner=owner or account.owner, due_on=due_on,
+                         title=title or f"Follow-up {_next()}", **fields)
+    session.add(follow_up)
+    session.flush()
+    return follow_up

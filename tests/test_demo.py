@@ -54,7 +54,8 @@ def test_report_names_the_demo_users_and_what_to_try(demo_url):
 
 
 def test_demo_users_are_linked_to_their_slack_ids(demo_session):
-    people = {p.slack_user_id: p for p in demo_session.scalars(select(m.Person).where(m.Person.slack_user_id.is_not(None)))}
+    linked = demo_session.scalars(select(m.Person).where(m.Person.slack_user_id.is_not(None)))
+    people = {p.slack_user_id: p for p in linked}
     assert set(people) == {"U0DEMOREP1", "U0DEMOMGR1", "U0DEMOADM1"}
     assert people["U0DEMOREP1"].role == Role.rep and people["U0DEMOMGR1"].role == Role.manager
     assert people["U0DEMOADM1"].role == Role.admin
@@ -64,7 +65,8 @@ def test_demo_users_are_linked_to_their_slack_ids(demo_session):
 
 
 def test_value_ranking_makes_a_few_accounts_key(demo_session):
-    tiers = dict(demo_session.execute(select(m.Account.computed_tier, func.count()).group_by(m.Account.computed_tier)).all())
+    tiers = dict(demo_session.execute(
+        select(m.Account.computed_tier, func.count()).group_by(m.Account.computed_tier)).all())
     assert set(tiers) == set(Tier)
     assert sum(tiers.values()) == 200
     assert 0.08 <= tiers[Tier.key] / 200 <= 0.18

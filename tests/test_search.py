@@ -46,3 +46,38 @@ def test_search_decides_match_ambiguous_or_none(session, accounts, typed, outcom
     assert result.outcome == outcome
     if names is not None:
         assert [c.name for c in result.candidates] == names
+
+
+def test_the_index_is_built_once_and_follows_renames_and_new_aliases(database_url):
+    from sqlalchemy import event
+
+    from kam_core.db import make_engine, make_sessionmaker, transaction
+
+    engine = make_engine(database_url)
+    sessions = make_sessionmaker(engine)
+    with transaction(sessions) as session:
+        make_account(session, name="Initech Inc")
+    with transaction(sessions) as session:
+        assert search_accounts(session, query="initech").outcome == Outcome.match
+
+    statements = []
+    event.listen(engine, "before_cursor_execute",
+                 lambda *args: args[2] != "BEGIN" and statements.append(args[2]))
+    with transaction(sessions) as session:
+        assert search_accounts(session, query="initech").outcome == Outcome.match
+    assert len(statements) == 1 and "change_markers" in statements[0]  # no reload while nothing changed
+
+    # Another process (its own engine) renames the account and adds an alias.
+    other = make_sessionmaker(make_engine(database_url))
+    with transaction(other) as session:
+        from sqlalchemy import select
+
+        from kam_core.accounts.models import Account
+
+        account = session.scalar(select(Account).where(Account.name == "Initech Inc"))
+        account.name = "Initrode Ltd"
+        session.add(AccountAlias(account=account, alias="Penetrode"))
+    with transaction(sessions) as session:
+        assert search_accounts(session, query="initrode").best.name == "Initrode Ltd"
+        assert search_accounts(session, query="penetrode").best.name == "Initrode Ltd"
+        assert search_accounts(session, query="initech").outcome != Outcome.match

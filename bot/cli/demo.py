@@ -10,7 +10,8 @@ from templates import render
 
 def demo(
     accounts: int = typer.Option(200, "--accounts", help="Accounts to generate."),
-    interactions: int | None = typer.Option(None, "--interactions", help="Calls, meetings, notes... (default 8 per account)."),
+    interactions: int | None = typer.Option(None, "--interactions",
+                                            help="Calls, meetings, notes... (default 8 per account)."),
     opportunities: int | None = typer.Option(None, "--opportunities", help="Opportunities (default 3 per account)."),
     reps: int | None = typer.Option(None, "--reps", help="Sales reps (default one per 16 accounts)."),
     managers: int | None = typer.Option(None, "--managers", help="Managers (default one per 4 reps)."),

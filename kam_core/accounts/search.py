@@ -4,7 +4,10 @@ A first version; the resolution issue makes it faster and measurably better.
 """
 
 import re
+import threading
 import unicodedata
+from bisect import bisect_left
+from dataclasses import dataclass
 from enum import StrEnum
 
 from cleanco import basename
@@ -14,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kam_core.accounts.models import Account, AccountAlias
+from kam_core.changes import ACCOUNT_NAMES, version
 
 CONFIDENT_SCORE = 90.0
 CONFIDENT_GAP = 5.0
@@ -59,16 +63,17 @@ def search_accounts(session: Session, *, query: str, limit: int = 5) -> SearchRe
     key = normalise(query or "")
     if not key:
         return SearchResult(query=query, outcome=Outcome.none, candidates=[])
-    names = _names(session)
-    exact = _dedupe([c for c in names if c[0] == key], 100.0)
+    index = name_index(session)
+    names = index.rows
+    exact = _dedupe(index.exact(key), 100.0)
     if len(exact) == 1:
         return SearchResult(query=query, outcome=Outcome.match, candidates=exact)
-    prefix = _dedupe([c for c in names if c[0].startswith(key)], 95.0)
+    prefix = _dedupe(index.prefixed(key), 95.0)
     if len(prefix) == 1 and not exact:
         return SearchResult(query=query, outcome=Outcome.match, candidates=prefix)
     if exact or prefix:
         return SearchResult(query=query, outcome=Outcome.ambiguous, candidates=(exact + prefix)[:limit])
-    scored = process.extract(key, [c[0] for c in names], scorer=fuzz.WRatio, limit=limit * 3,
+    scored = process.extract(key, index.keys, scorer=fuzz.WRatio, limit=limit * 3,
                              score_cutoff=CANDIDATE_SCORE / 2)
     candidates = _dedupe([(names[i][0], names[i][1], names[i][2], names[i][3], s) for _, s, i in scored], None)
     candidates = candidates[:limit]
@@ -79,10 +84,55 @@ def search_accounts(session: Session, *, query: str, limit: int = 5) -> SearchRe
     lone = runner_up < CANDIDATE_SCORE and top >= LONE_CANDIDATE_SCORE
     if lone or (top >= CONFIDENT_SCORE and top - runner_up >= CONFIDENT_GAP):
         return SearchResult(query=query, outcome=Outcome.match, candidates=candidates[:1])
-    if top >= CANDIDATE_SCORE:
-        return SearchResult(query=query, outcome=Outcome.ambiguous,
-                            candidates=[c for c in candidates if c.score >= CANDIDATE_SCORE])
+    plausible = [c for c in candidates if c.score >= CANDIDATE_SCORE]
+    if len(plausible) > 1:
+        return SearchResult(query=query, outcome=Outcome.ambiguous, candidates=plausible)
     return SearchResult(query=query, outcome=Outcome.none, candidates=candidates[:1])
+
+
+@dataclass(frozen=True)
+class NameIndex:
+    """Every account name and alias, normalised, built once per change of names."""
+
+    version: int
+    rows: list[tuple]  # (normalised key, account id, account name, text matched)
+    keys: list[str]
+    sorted_rows: list[tuple]
+    sorted_keys: list[str]
+
+    @classmethod
+    def build(cls, session: Session, version: int) -> "NameIndex":
+        rows = _names(session)
+        ordered = sorted(rows)
+        return cls(version, rows, [r[0] for r in rows], ordered, [r[0] for r in ordered])
+
+    def exact(self, key: str) -> list[tuple]:
+        start = bisect_left(self.sorted_keys, key)
+        end = bisect_left(self.sorted_keys, key + "\0")
+        return self.sorted_rows[start:end]
+
+    def prefixed(self, key: str) -> list[tuple]:
+        start = bisect_left(self.sorted_keys, key)
+        end = bisect_left(self.sorted_keys, key + "\U0010ffff")
+        return self.sorted_rows[start:end]
+
+
+_indexes: dict[str, NameIndex] = {}
+_lock = threading.Lock()
+
+
+def name_index(session: Session) -> NameIndex:
+    """This process's index for the session's database; rebuilt only when the
+    account-names change marker moved (one primary-key read per request)."""
+    current = version(session, ACCOUNT_NAMES)
+    url = str(session.get_bind().engine.url)
+    index = _indexes.get(url)
+    if index is None or index.version != current:
+        with _lock:
+            index = _indexes.get(url)
+            if index is None or index.version != current:
+                index = _indexes[url] = NameIndex.build(session, current)
+    return index
 
 
 def _names(session: Session) -> list[tuple]:

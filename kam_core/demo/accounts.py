@@ -133,7 +133,8 @@ def _draw_value(ctx: Context, seed: AccountSeed, famous: bool) -> None:
         scores = [max(0, min(5, round(size_points + rng.gauss(0, 1)))) for _ in range(3)]
         seed.values.append((period, period_revenue, profit, cost, *scores))
     _, _, profit, cost, learning, capability, referral = seed.values[-1]
-    seed.total_value = Decimal(profit - cost) + ctx.policy.value.intangible_point_value * (learning + capability + referral)
+    points = learning + capability + referral
+    seed.total_value = Decimal(profit - cost) + ctx.policy.value.intangible_point_value * points
 
 
 def _assign_owners(ctx: Context, seeds: list[AccountSeed]) -> None:
@@ -192,7 +193,8 @@ def write_accounts(ctx: Context, seeds: list[AccountSeed]) -> None:
     accounts, aliases = Account.__table__, AccountAlias.__table__
     for seed in seeds:
         company = seed.company
-        since = rng.randint(10, 90) if seed.status in (AccountStatus.new, AccountStatus.prospect) else rng.randint(120, 790)
+        recent = seed.status in (AccountStatus.new, AccountStatus.prospect)
+        since = rng.randint(10, 90) if recent else rng.randint(120, 790)
         created = ctx.at(since)
         segment = size_segment(seed.revenue)
         writer.add(accounts, {

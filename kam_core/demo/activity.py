@@ -76,24 +76,14 @@ def _team(ctx: Context, seed: AccountSeed) -> list[Staff]:
     members = [(owner, TeamRole.account_manager)]
     colleagues = [r for r in ctx.reps_by_manager.get(owner.manager_id, []) if r.id != owner.id]
     roles = KEY_TEAM[:rng.randint(2, 4)] if seed.tier is Tier.key else [rng.choice(KEY_TEAM[:3])]
-    for role in roles:
-        if colleagues:
-            members.append((colleagues[rng.randrange(len(colleagues))], role))
+    # One person per role; a small team simply leaves the last roles unfilled.
+    members += zip(rng.sample(colleagues, min(len(roles), len(colleagues))), roles)
     manager = ctx.staff_by_id.get(owner.manager_id)
     if seed.tier is Tier.key and manager:
         members.append((manager, TeamRole.executive_sponsor))
     for person, role in members:
         writer.add(table, {"id": writer.new_id(table), "account_id": seed.id, "person_id": person.id, "role": role})
-    return _unique_people(members)
-
-
-def _unique_people(members) -> list[Staff]:
-    seen, people = set(), []
-    for person, _ in members:
-        if person.id not in seen:
-            seen.add(person.id)
-            people.append(person)
-    return people
+    return [person for person, _ in members]
 
 
 def _contacts(ctx: Context, seed: AccountSeed) -> list[dict]:
@@ -106,7 +96,7 @@ def _contacts(ctx: Context, seed: AccountSeed) -> list[dict]:
     created = ctx.at(rng.randint(30, 700))
     contacts = []
     for index in range(count):
-        role = BuyingRole.decision_maker if index == 0 else BuyingRole.champion if index == 1 else rng.choice(OTHER_ROLES)
+        role = (BuyingRole.decision_maker, BuyingRole.champion)[index] if index < 2 else rng.choice(OTHER_ROLES)
         if chinese:
             surname, surname_py = rng.choice(names.CN_SURNAMES)
             given, given_py = rng.choice(names.CN_GIVEN)

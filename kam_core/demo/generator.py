@@ -128,9 +128,10 @@ def _people(ctx: Context, size: DemoSize) -> list[DemoUser]:
         ctx.reps_by_manager.setdefault(manager.id, []).append(rep)
         ctx.reps_by_group.setdefault(manager.group, []).append(rep)
     writer.flush()
+    demo_people = [(ctx.admin, Role.admin, DEMO_ADMIN[2]), (ctx.managers[0], Role.manager, DEMO_MANAGER[2]),
+                   (ctx.reps[0], Role.rep, DEMO_REP[2])]
     return [DemoUser(name=s.name, email=s.email, role=role, slack_user_id=slack, team=s.team)
-            for s, role, slack in ((ctx.admin, Role.admin, DEMO_ADMIN[2]), (ctx.managers[0], Role.manager, DEMO_MANAGER[2]),
-                                   (ctx.reps[0], Role.rep, DEMO_REP[2]))]
+            for s, role, slack in demo_people]
 
 
 def _person_name(rng: random.Random, group: int) -> tuple[str, str]:

@@ -38,7 +38,8 @@ TITLES_ZH = {
 _PRODUCT_NAMES = [p[0] for p in PRODUCTS]
 _EN_OPENINGS = {
     InteractionKind.call: ["Called {who} about", "Quick call with {who} on", "Phone check-in with {who} regarding"],
-    InteractionKind.meeting: ["Meeting with {who} to review", "Workshop with {who} on", "Steering meeting with {who} about"],
+    InteractionKind.meeting: ["Meeting with {who} to review", "Workshop with {who} on",
+                              "Steering meeting with {who} about"],
     InteractionKind.visit: ["Site visit; walked the plant with {who}, discussed", "Visited {who} on site to discuss"],
     InteractionKind.email: ["Emailed {who} about", "Sent {who} a summary on", "Replied to {who} regarding"],
     InteractionKind.note: ["Internal note:", "Heard from our partner about", "Note for the team on"],
@@ -54,7 +55,8 @@ _EN_TOPICS = {
 _EN_CLOSINGS = {
     "default": [". They were positive.", ". Decision expected next month.", ". Need to follow up with finance.",
                 ". Competitor is also in the running.", ". Good momentum.", ". Some concerns on cost.", "."],
-    InteractionKind.complaint: [". They expect an answer this week.", ". Escalated to support.", ". Second time this quarter.", "."],
+    InteractionKind.complaint: [". They expect an answer this week.", ". Escalated to support.",
+                                ". Second time this quarter.", "."],
 }
 _ZH_OPENINGS = {
     InteractionKind.call: ["与{who}电话沟通", "电话回访{who}，讨论"], InteractionKind.meeting: ["与{who}开会讨论", "和{who}召开项目例会，讨论"],

@@ -30,3 +30,17 @@ class InteractionView(BaseModel):
     follow_up: FollowUpView | None = None
     # False when this was a retry of an interaction stored before.
     created: bool = True
+
+
+class ContactChoice(BaseModel):
+    id: int
+    name: str
+    title: str | None
+
+
+class LogTarget(BaseModel):
+    """An account as the log form needs it: its name and the contacts one can tick."""
+
+    account_id: int
+    account_name: str
+    contacts: list[ContactChoice]

@@ -1,11 +1,11 @@
 """Logging what happened with a customer, and the follow-ups it creates."""
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from kam_core.accounts.access import visible_account
 from kam_core.accounts.models import Contact
@@ -15,7 +15,7 @@ from kam_core.clock import utcnow
 from kam_core.enums import FollowUpStatus, InteractionKind, Sentiment, Source
 from kam_core.errors import Conflict, Forbidden, InvalidInput, NotFound, TextTooLong
 from kam_core.interactions.models import MAX_TEXT, FollowUp, Interaction
-from kam_core.interactions.schemas import FollowUpView, InteractionView
+from kam_core.interactions.schemas import ContactChoice, FollowUpView, InteractionView, LogTarget
 from kam_core.permissions import Action
 from kam_core.policy import Policy
 
@@ -78,7 +78,8 @@ def log_interaction(
 
 def open_follow_ups(session: Session, *, actor: Actor, due_by: date | None = None) -> list[FollowUpView]:
     """The actor's open follow-ups, oldest due first."""
-    query = select(FollowUp).where(FollowUp.owner_id == actor.person_id, FollowUp.status == FollowUpStatus.open)
+    query = (select(FollowUp).where(FollowUp.owner_id == actor.person_id, FollowUp.status == FollowUpStatus.open)
+             .options(joinedload(FollowUp.account), joinedload(FollowUp.owner)))
     if due_by:
         query = query.where(FollowUp.due_on <= due_by)
     return [follow_up_view(f) for f in session.scalars(query.order_by(FollowUp.due_on, FollowUp.id))]
@@ -99,6 +100,29 @@ def complete_follow_up(session: Session, *, actor: Actor, follow_up_id: int, exp
     follow_up.completed_at = now or utcnow()
     session.flush()
     record(session, actor=actor, action="complete_follow_up", entity="follow_up", entity_id=follow_up.id)
+    return follow_up_view(follow_up)
+
+
+def snooze_follow_up(session: Session, *, actor: Actor, follow_up_id: int, days: int, now: datetime,
+                     today: date | None = None, expected_version: int | None = None) -> FollowUpView:
+    """Put an open follow-up off: due `days` after the later of its due date and today (the
+    actor's today when given), so snoozing an overdue one makes it due tomorrow, not in the past."""
+    if days < 1:
+        raise InvalidInput(field="snooze", problem="snooze by at least one day")
+    follow_up = session.get(FollowUp, follow_up_id)
+    if follow_up is None:
+        raise NotFound(what="follow-up", name=str(follow_up_id))
+    if actor.role != "admin" and actor.person_id not in {follow_up.owner_id, follow_up.account.owner_id}:
+        raise Forbidden(action="snooze_follow_up")
+    if follow_up.status == FollowUpStatus.done:
+        return follow_up_view(follow_up)
+    if expected_version is not None and expected_version != follow_up.version:
+        raise Conflict(what="follow-up", changed_by="someone")
+    previous = follow_up.due_on
+    follow_up.due_on = max(previous, today or now.date()) + timedelta(days=days)
+    session.flush()
+    record(session, actor=actor, action="snooze_follow_up", entity="follow_up", entity_id=follow_up.id,
+           changes={"due_on": [previous, follow_up.due_on]})
     return follow_up_view(follow_up)
 
 
@@ -136,3 +160,38 @@ def _view(interaction: Interaction, *, follow_up: FollowUp | None = None, create
 def _follow_ups_of(interaction: Interaction) -> list[FollowUp]:
     session = Session.object_session(interaction)
     return list(session.scalars(select(FollowUp).where(FollowUp.interaction_id == interaction.id)))
+
+
+UNDO_WINDOW = timedelta(hours=1)
+# A form lists at most this many contacts (Slack's static select holds 100 options).
+FORM_CONTACTS = 100
+
+
+def undo_interaction(session: Session, *, actor: Actor, interaction_id: int, now: datetime) -> InteractionView:
+    """The author takes back a note within an hour: the interaction and the follow-up it created go."""
+    interaction = session.get(Interaction, interaction_id)
+    if interaction is None:
+        raise NotFound(what="note", name=f"#{interaction_id}")
+    if actor.person_id is None or interaction.author_id != actor.person_id:
+        raise Forbidden(action="undo_interaction")
+    if now - interaction.created_at > UNDO_WINDOW:
+        raise InvalidInput(field="undo", problem="a note can be removed within an hour of saving it; "
+                                                 "this one is older, ask an admin")
+    view = _view(interaction)
+    follow_ups = _follow_ups_of(interaction)
+    for follow_up in follow_ups:
+        session.delete(follow_up)
+    session.delete(interaction)
+    session.flush()
+    record(session, actor=actor, action="undo_interaction", entity="interaction", entity_id=interaction_id,
+           changes={"account_id": view.account_id, "follow_ups_removed": [f.id for f in follow_ups]})
+    return view
+
+
+def log_target(session: Session, *, actor: Actor, policy: Policy, account_id: int) -> LogTarget:
+    account = visible_account(session, actor=actor, account_id=account_id, policy=policy,
+                              action=Action.log_interaction)
+    contacts = session.scalars(select(Contact).where(Contact.account_id == account.id)
+                               .order_by(Contact.name, Contact.id).limit(FORM_CONTACTS))
+    return LogTarget(account_id=account.id, account_name=account.name,
+                     contacts=[ContactChoice(id=c.id, name=c.name, title=c.title) for c in contacts])

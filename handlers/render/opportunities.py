@@ -1,0 +1,63 @@
+from handlers.ids import ActionId, BlockId, CallbackId
+from handlers.render import Message
+from handlers.render.blocks import button, clip, context, header, section
+from kam_core.opportunities.schemas import OpportunityView, StageView
+from templates import piece
+
+T = "slack/opportunities.j2"
+# header + intro + rows + "and N more" stays under Slack's 50 blocks per message.
+MAX_ROWS = 40
+MODAL_TEXT_LIMIT = 24
+OPTION_TEXT_LIMIT = 75
+MAX_OPTIONS = 100
+
+
+def opportunities_message(account_name: str, opportunities: list[OpportunityView]) -> Message:
+    """The account's open deals in the order given, each with a "Move stage" button."""
+    if not opportunities:
+        text = piece(T, "no_deals", account_name=account_name)
+        return Message(text=text, blocks=[section(text)])
+    shown = opportunities[:MAX_ROWS]
+    blocks = [header(piece(T, "title", account_name=account_name)),
+              section(piece(T, "intro", count=len(opportunities)))]
+    blocks += [section(piece(T, "row", o=o), accessory=button(piece(T, "move_button"), f"{ActionId.move_stage}:{n}",
+                                                              f"{o.id}:{o.version}"))
+               for n, o in enumerate(shown)]
+    if len(opportunities) > len(shown):
+        blocks.append(context(piece(T, "more", count=len(opportunities) - len(shown), shown=len(shown))))
+    return Message(text=piece(T, "notification", account_name=account_name, count=len(opportunities)), blocks=blocks)
+
+
+def _plain(text: str, limit: int) -> dict:
+    return {"type": "plain_text", "text": clip(text, limit), "emoji": True}
+
+
+def _option(stage: StageView) -> dict:
+    return {"text": _plain(piece(T, "stage_option", s=stage), OPTION_TEXT_LIMIT), "value": str(stage.id)}
+
+
+def stage_modal(opportunity: OpportunityView, stages: list[StageView], private_metadata: str) -> dict:
+    """A modal choosing the deal's next stage; the current one is preselected."""
+    options = [_option(s) for s in stages[:MAX_OPTIONS]]
+    current = next((o for o, s in zip(options, stages) if s.id == opportunity.stage_id), None)
+    select = {"type": "static_select", "action_id": ActionId.stage_select, "options": options}
+    if current:
+        select["initial_option"] = current
+    return {
+        "type": "modal",
+        "callback_id": CallbackId.stage_modal,
+        "title": _plain(piece(T, "modal_title"), MODAL_TEXT_LIMIT),
+        "submit": _plain(piece(T, "modal_submit"), MODAL_TEXT_LIMIT),
+        "close": _plain(piece(T, "modal_close"), MODAL_TEXT_LIMIT),
+        "private_metadata": private_metadata,
+        "blocks": [
+            section(piece(T, "modal_intro", o=opportunity)),
+            {"type": "input", "block_id": BlockId.stage, "label": _plain(piece(T, "stage_label"), 2000),
+             "element": select},
+        ],
+    }
+
+
+def moved_message(opportunity: OpportunityView) -> Message:
+    text = piece(T, "moved", o=opportunity)
+    return Message(text=text, blocks=[section(text)])

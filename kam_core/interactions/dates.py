@@ -1,0 +1,127 @@
+"""Due dates as reps write them ("Friday", "in 2 weeks", "3/15", "Dec 5"), and the moment an
+interaction happened on a day they picked. Pure: the caller passes the user's today and zone.
+
+Conventions (the table in tests/test_note_text.py pins them down):
+- a weekday ("Friday", "this Friday") is the next such day after today, never today;
+- "next Friday" is the Friday of next week (the week starting next Monday);
+- a date without a year ("3/15", "Dec 5") is its next occurrence, today included;
+- "3/15" is month/day; "end of month" is the month's last day; "next week" is next Monday.
+"""
+
+import re
+from calendar import monthrange
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from dateutil import parser as dateutil_parser
+from dateutil.relativedelta import relativedelta
+
+WEEKDAYS = {name: n for n, names in enumerate((
+    ("monday", "mon"), ("tuesday", "tue", "tues"), ("wednesday", "wed"), ("thursday", "thu", "thur", "thurs"),
+    ("friday", "fri"), ("saturday", "sat"), ("sunday", "sun"),
+)) for name in names}
+NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+           "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
+UNITS = {"day": "days", "days": "days", "week": "weeks", "weeks": "weeks", "wk": "weeks", "wks": "weeks",
+         "month": "months", "months": "months"}
+MONTH_NAME = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\b")
+
+
+def parse_due(text: str, today: date) -> date | None:
+    """The date `text` names, seen from `today`; None when it names no date."""
+    words = re.sub(r"[,.!?;]+$", "", " ".join((text or "").casefold().split()))
+    words = re.sub(r"^(by|on|before|due|until)\s+", "", words)
+    if not words:
+        return None
+    for rule in (_named_day, _weekday, _relative, _end_of, _month_day, _absolute):
+        found = rule(words, today)
+        if found is not None:
+            return found
+    return None
+
+
+def moment_on(day: date, *, today: date, now: datetime, zone: str | None) -> datetime:
+    """When an interaction on `day` happened: now if that is today, else midday of that day where the user is."""
+    if day >= today:
+        return now
+    return datetime.combine(day, time(12), tzinfo=_zone(zone)).astimezone(UTC)
+
+
+def _zone(name: str | None) -> ZoneInfo:
+    try:
+        return ZoneInfo(name or "UTC")
+    except (KeyError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def _named_day(words: str, today: date) -> date | None:
+    return {"today": today, "tonight": today, "eod": today, "tomorrow": today + timedelta(days=1),
+            "tmrw": today + timedelta(days=1), "tmr": today + timedelta(days=1),
+            "next week": today + timedelta(days=7 - today.weekday()),
+            "next month": (today + relativedelta(months=1)).replace(day=1)}.get(words)
+
+
+def _weekday(words: str, today: date) -> date | None:
+    match = re.fullmatch(r"(this |next |coming |the coming )?([a-z]+)", words)
+    if not match or match.group(2) not in WEEKDAYS:
+        return None
+    target = WEEKDAYS[match.group(2)]
+    if (match.group(1) or "").strip() == "next":
+        next_monday = today + timedelta(days=7 - today.weekday())
+        return next_monday + timedelta(days=target)
+    return today + timedelta(days=(target - today.weekday() - 1) % 7 + 1)
+
+
+def _relative(words: str, today: date) -> date | None:
+    match = re.fullmatch(r"in ([a-z]+|\d{1,3}) ([a-z]+)", words)
+    if not match or match.group(2) not in UNITS:
+        return None
+    count = int(match.group(1)) if match.group(1).isdigit() else NUMBERS.get(match.group(1))
+    if count is None:
+        return None
+    return today + relativedelta(**{UNITS[match.group(2)]: count})
+
+
+def _end_of(words: str, today: date) -> date | None:
+    if words in ("end of month", "end of the month", "eom"):
+        return today.replace(day=monthrange(today.year, today.month)[1])
+    if words in ("end of week", "end of the week", "eow"):
+        friday = today + timedelta(days=4 - today.weekday())
+        return friday if friday >= today else today
+    return None
+
+
+def _month_day(words: str, today: date) -> date | None:
+    match = re.fullmatch(r"(\d{1,2})/(\d{1,2})(?:/(\d{2}|\d{4}))?", words)
+    if not match:
+        return None
+    month, day, year = int(match.group(1)), int(match.group(2)), match.group(3)
+    if year:
+        return _valid(int(year) + (2000 if len(year) == 2 else 0), month, day)
+    found = _valid(today.year, month, day)
+    if found is not None and found < today:
+        found = _valid(today.year + 1, month, day)
+    return found
+
+
+def _absolute(words: str, today: date) -> date | None:
+    """ISO dates and dates with a month name; dateutil reads them, we pick the year."""
+    iso = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", words)
+    if iso:
+        return _valid(*(int(part) for part in iso.groups()))
+    if not MONTH_NAME.search(words) or not re.search(r"\d", words):
+        return None
+    try:
+        found = dateutil_parser.parse(words, default=datetime(today.year, today.month, 1)).date()
+    except (ValueError, OverflowError):
+        return None
+    if not re.search(r"\b\d{4}\b", words) and found < today:
+        found = _valid(found.year + 1, found.month, found.day)
+    return found
+
+
+def _valid(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
