@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from pydantic import BaseModel
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -342,12 +342,18 @@ def register(app: App, runtime: Runtime) -> None:
         else:
             respond(replace_original=False, response_type="ephemeral", **outcome.as_kwargs())
 
-    @app.event("message")
-    def direct_message(event: dict, body: dict, client: WebClient) -> None:
+    def first_delivery(body: dict, next: Callable[[], None]) -> BoltResponse | None:
+        """Slack redelivers an event it thinks we missed (X-Slack-Retry-Num); answer the copy with a
+        bare 200 before any listener runs, so a DM never gets two previews."""
+        if seen.first_time(body.get("event_id")):
+            next()
+            return None
+        return BoltResponse(status=200, body="")
+
+    @app.event("message", middleware=[first_delivery])
+    def direct_message(event: dict, client: WebClient) -> None:
         # Only what a person wrote in the bot's DM; edits, joins and bot posts have a subtype or bot_id.
         if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id") or not event.get("user"):
-            return
-        if not seen.first_time(body.get("event_id")):
             return
         reply = answer_as(runtime, event["user"], client, lambda kam: dm_reply(kam, event))
         tell(client, event["channel"], reply)

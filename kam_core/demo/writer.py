@@ -41,6 +41,8 @@ def _sqlite_plan(table: Table, dialect) -> tuple[str, list[str], list[tuple[int,
 
 def _utc_text(value: datetime) -> str:
     # What UTCDateTime + SQLAlchemy's SQLite DATETIME store, e.g. "2026-11-25 08:05:00.000000".
+    if value.tzinfo is None:
+        raise ValueError("naive datetime given; use an aware one")
     return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
 
 

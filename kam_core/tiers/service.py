@@ -28,10 +28,12 @@ def latest_values(session: Session, policy: Policy, account_ids: list[int] | Non
     if account_ids is not None:
         latest = latest.where(AccountValue.account_id.in_(account_ids))
     latest = latest.subquery()
-    rows = session.scalars(
-        select(AccountValue).join(
-            latest, (AccountValue.account_id == latest.c.account_id) & (AccountValue.period == latest.c.period)
-        )
+    v = AccountValue
+    # Plain rows, not ORM objects: this runs over every account on a recompute.
+    rows = session.execute(
+        select(v.account_id, v.period, v.currency, v.revenue, v.profit_contribution, v.cost_to_serve,
+               v.learning_score, v.capability_score, v.referral_score)
+        .join(latest, (v.account_id == latest.c.account_id) & (v.period == latest.c.period))
     )
     return {row.account_id: compute_value(row, policy.value) for row in rows}
 

@@ -6,6 +6,7 @@ from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 from sqlalchemy import func, select
 
+from kam_core.accounts.models import Account
 from kam_core.actors import Actor
 from kam_core.audit.models import AuditEntry
 from kam_core.clock import utcnow
@@ -49,8 +50,6 @@ def buttons(blocks: list[dict]) -> list[dict]:
 
 def add_deals(local, account_id: int, *deals: dict) -> list[int]:
     with transaction(local.runtime.sessions) as session:
-        from kam_core.accounts.models import Account
-
         account = session.get(Account, account_id)
         return [make_opportunity(session, account=account, **deal).id for deal in deals]
 
