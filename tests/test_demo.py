@@ -49,7 +49,7 @@ def test_report_names_the_demo_users_and_what_to_try(demo_url):
     output = demo_url[1]
     for slack_id in ("U0DEMOREP1", "U0DEMOMGR1", "U0DEMOADM1"):
         assert slack_id in output
-    assert "Try:" in output and "kam accounts show '" in output and "--as rep@demo.kam.test" in output
+    assert "kam chat --user rep@demo.kam.test" in output and "kam accounts show '" in output and "--as rep@demo.kam.test" in output
     assert "accounts                        200" in output
 
 
