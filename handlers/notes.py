@@ -114,6 +114,15 @@ def form_for(kam: Kam, *, account_id: int | None = None, query: str = "", notes:
                      follow_up_on=follow_up_on)
 
 
+def form_for_account_choice(kam: Kam, view: dict, account_id: int) -> dict:
+    """The open form rebuilt for the account just chosen (its contacts), keeping what was typed."""
+    form = LogForm.from_view(view)
+    target = log_target(kam.session, actor=kam.actor, policy=kam.policy, account_id=account_id)
+    return log_modal(today=kam.today, meta=ModalMeta.decode(view.get("private_metadata")), target=target,
+                     notes=form.notes, next_step=form.next_step, follow_up_on=form.follow_up_on, kind=form.kind,
+                     occurred_on=form.occurred_on)
+
+
 def form_from_draft(kam: Kam, draft: Draft) -> dict:
     note = parse_note(draft.text, kam.today)
     return form_for(kam, account_id=draft.account_id, notes=draft.text, next_step=note.next_step,
@@ -266,7 +275,7 @@ def register(app: App, runtime: Runtime) -> None:
     commands.route(Verb.log, quick_log)
     seen = RecentIds(SEEN_EVENTS)
 
-    @app.action(ActionId.log_interaction)
+    @app.action(re.compile(rf"^{re.escape(ActionId.log_interaction)}(:\d+)?$"))
     def card_button(ack: Ack, body: dict, client: WebClient) -> None:
         ack()
         account_id = int(body["actions"][0]["value"])
@@ -290,6 +299,22 @@ def register(app: App, runtime: Runtime) -> None:
             return form_for(kam, notes=note.text, next_step=note.next_step, follow_up_on=note.due_on, meta=meta)
 
         open_form(runtime, client, body["user"]["id"], body["trigger_id"], build)
+
+    @app.action(ActionId.account_select)
+    def account_chosen(ack: Ack, body: dict, client: WebClient) -> None:
+        ack()
+        chosen = body["actions"][0].get("selected_option")
+        view = body.get("view") or {}
+        if not chosen or view.get("callback_id") != CallbackId.log_modal:
+            return
+        rebuilt = answer_as(runtime, body["user"]["id"], client,
+                            lambda kam: form_for_account_choice(kam, view, int(chosen["value"])))
+        if isinstance(rebuilt, Message):
+            return  # the form stays as it is; submitting it says what is wrong
+        try:
+            client.views_update(view_id=view["id"], hash=view.get("hash"), view=rebuilt)
+        except SlackApiError as error:  # e.g. hash_conflict: the rep typed on; the form still works
+            log.info("log form not updated: %s", error.response.get("error"))
 
     @app.options(ActionId.account_select)
     def suggest_accounts(ack: Ack, body: dict, client: WebClient) -> None:

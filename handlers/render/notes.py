@@ -123,20 +123,23 @@ def account_options(result: SearchResult) -> list[dict]:
 
 
 def log_modal(*, today: date, meta: ModalMeta, target: LogTarget | None = None, notes: str = "",
-              next_step: str | None = None, follow_up_on: date | None = None) -> dict:
-    """The log form; `target` preselects the account (and lists its contacts)."""
+              next_step: str | None = None, follow_up_on: date | None = None,
+              kind: InteractionKind = InteractionKind.note, occurred_on: date | None = None) -> dict:
+    """The log form; `target` preselects the account and lists its contacts. Choosing another
+    account dispatches an action, and the form is rebuilt with that account's contacts."""
     account = {"type": "external_select", "action_id": ActionId.account_select, "min_query_length": 1,
                "placeholder": _plain(piece(T, "placeholder_account"))}
     if target:
         account["initial_option"] = account_option(target.account_id, target.account_name)
     blocks = [
-        _input(BlockId.account, "label_account", account),
+        {**_input(BlockId.account, "label_account", account), "dispatch_action": True},
         _input(BlockId.kind, "label_kind", {
             "type": "static_select", "action_id": ActionId.kind_select,
             "options": [_kind_option(k) for k in InteractionKind],
-            "initial_option": _kind_option(InteractionKind.note)}),
+            "initial_option": _kind_option(kind)}),
         _input(BlockId.occurred_on, "label_date", {
-            "type": "datepicker", "action_id": ActionId.occurred_on_pick, "initial_date": today.isoformat()}),
+            "type": "datepicker", "action_id": ActionId.occurred_on_pick,
+            "initial_date": (occurred_on or today).isoformat()}),
     ]
     if target and target.contacts:
         blocks.append(_input(BlockId.contacts, "label_contacts", {

@@ -128,3 +128,18 @@ def test_a_slack_failure_after_the_save_leaves_the_save_in_place(driver, slack, 
     assert not failed.ok
     assert [i.text for i in interactions(local)] == ["Met the CFO, budget approved"]
     assert slack.view(view["id"]) is None  # the form closed: the note is saved
+
+
+def test_choosing_the_account_in_the_form_lists_its_contacts_and_keeps_what_was_typed(driver, slack, local, world):
+    with transaction(local.runtime.sessions) as session:
+        make_contact(session, account=session.get(Account, world["acme_id"]), name="Carla CFO")
+    view = open_modal(driver, slack)
+    assert not any(b.get("block_id") == BlockId.contacts for b in view["blocks"])
+    driver.block_action(REP, ActionId.account_select, str(world["acme_id"]), view=view, values={
+        BlockId.notes: {ActionId.notes_input: "Half-typed note"}, BlockId.kind: {ActionId.kind_select: "call"}})
+    updated = valid_view(slack.wait_for("views.update").response["view"])
+    assert updated["id"] == view["id"]
+    assert [o["text"]["text"] for o in block(updated, BlockId.contacts)["element"]["options"]] == ["Carla CFO"]
+    assert block(updated, BlockId.notes)["element"]["initial_value"] == "Half-typed note"
+    assert block(updated, BlockId.kind)["element"]["initial_option"]["value"] == "call"
+    assert block(updated, BlockId.account)["element"]["initial_option"]["value"] == str(world["acme_id"])

@@ -92,7 +92,7 @@ def test_opps_lists_open_deals_by_priority_with_stage_amount_close_date_lever_an
     rows = [b["text"]["text"] for b in reply["blocks"] if b.get("accessory")]
     assert [row.split("*")[1] for row in rows] == ["Big sure", "Small sure", "Long shot"]
     big, small, long_shot = rows
-    assert "Proposal/Price Quote" in big and "50k USD" in big and "Act now" in big and "cross-sell" in big
+    assert big.startswith("*Big sure* · Proposal/Price Quote · *50k USD* (70%)\n🔥 Act now · cross-sell · ")
     assert "passed 3 days ago" in big and "⚠️" in big and "Send &lt;the&gt; quote" in big
     assert "Quick win" in small and "in 10 days" in small and "⚠️" not in small
     assert "Opportunistic" in long_shot and "no close date" in long_shot
