@@ -9,6 +9,8 @@ from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 from sqlalchemy import select
 
+from bot.emulator.local_bot import LocalBot
+from bot.settings import Settings
 from handlers.ids import ActionId
 from kam_core.actors import Actor
 from kam_core.audit.models import AuditEntry
@@ -84,7 +86,8 @@ def ack(response) -> dict:
 
 def test_a_quick_log_with_a_next_step_saves_the_note_and_the_follow_up_in_the_reps_timezone(driver, local, world):
     set_timezone(local, world["rep_id"], "Pacific/Kiritimati")  # UTC+14: their today is often not UTC's
-    reply = ack(driver.slash_command(REP, "log acme corp: Met the CFO, budget approved. Next step: send quote in 3 days"))
+    note = "Met the CFO, budget approved. Next step: send quote in 3 days"
+    reply = ack(driver.slash_command(REP, f"log acme corp: {note}"))
     due = datetime.now(ZoneInfo("Pacific/Kiritimati")).date() + timedelta(days=3)
     text = text_of(reply["blocks"])
     assert "Saved to *Acme Corporation*" in text and "Met the CFO, budget approved" in text
@@ -130,6 +133,17 @@ def test_an_unknown_account_says_so_and_gives_the_note_back(driver, local, world
     text = text_of(reply["blocks"])
     assert "No account called “Umbrella Pharmaceuticals”" in text and "```Met the CFO```" in text
     assert interactions(local) == []
+
+
+def test_a_save_the_rules_refuse_gives_the_note_back(database_url):
+    with LocalBot(Settings(KAM_DATABASE_URL=database_url, KAM_VISIBILITY="team")) as bot:
+        with transaction(bot.runtime.sessions) as session:
+            make_account(session, name="Acme Corporation", owner=make_person(session, team="East"))
+            make_person(session, team="West", slack_user_id="U0WEST")
+        reply = ack(bot.driver.slash_command("U0WEST", "log acme corp: Met the CFO & <b>"))
+        text = text_of(reply["blocks"])
+        assert "not allowed to log interaction" in text and "```Met the CFO &amp; &lt;b&gt;```" in text
+        assert interactions(bot) == []
 
 
 def test_an_ambiguous_name_offers_candidates_and_a_tap_saves_the_note_there_once(driver, slack, local, world):
