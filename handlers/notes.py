@@ -94,8 +94,9 @@ def quick_log(kam: Kam, cmd: Command, *, command: dict, client: WebClient, **_) 
     if result.outcome == Outcome.ambiguous:
         note = parse_note(cmd.text, kam.today)
         view = form_for(kam, notes=cmd.text, next_step=note.next_step, follow_up_on=note.due_on)
-        if open_view(client, command["trigger_id"], view):
-            return kept(text_only(piece(T, "candidates_in_form", query=cmd.account)), cmd.text)
+        opened = open_view(client, command["trigger_id"], view)
+        return kept(text_only(piece(T, "candidates_in_form" if opened else "modal_trouble", query=cmd.account)),
+                    cmd.text)
     return kept(not_found(result), cmd.text)
 
 
