@@ -38,6 +38,7 @@ def answer(runtime: Runtime, cmd: Command, command: dict, client: WebClient) -> 
     if cmd.verb == Verb.help or handler is None:
         return help_message()
     return answer_as(runtime, command["user_id"], client,
-                     lambda kam: handler(kam, cmd, command=command, client=client))
+                     lambda kam: handler(kam, cmd, command=command, client=client),
+                     typed=cmd.text if cmd.verb == Verb.log else "")
 
 

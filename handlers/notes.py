@@ -64,7 +64,7 @@ def save(kam: Kam, draft: Draft) -> Done | Message:
             stored = log_interaction(
                 kam.session, actor=kam.actor, policy=kam.policy, account_id=draft.account_id, text=note.text,
                 source=draft.source, next_step=note.next_step, follow_up_on=note.due_on,
-                idempotency_key=draft.key, now=kam.now)
+                idempotency_key=draft.key, now=kam.now, today=kam.today)
     except Exception as error:  # noqa: BLE001 - whatever went wrong, the rep gets their note back
         return kept(friendly(error), draft.text)
     return Done(saved_message(stored, note))
@@ -203,7 +203,7 @@ def submit_form(kam: Kam, form: LogForm, meta: ModalMeta, key: str) -> Interacti
         kam.session, actor=kam.actor, policy=kam.policy, account_id=form.account_id, text=form.notes,
         kind=form.kind, occurred_at=occurred_at, next_step=form.next_step, follow_up_on=form.follow_up_on,
         contact_ids=form.contact_ids, permalink=meta.permalink, source=meta.source, idempotency_key=key,
-        now=kam.now)
+        now=kam.now, today=kam.today)
 
 
 # ---- direct messages --------------------------------------------------------------------------

@@ -76,12 +76,14 @@ def _slack_profile(client: WebClient | None, slack_user_id: str) -> dict:
         return {}
 
 
-def answer_as(runtime: Runtime, slack_user_id: str, client: WebClient | None, work):
-    """Run `work(kam)` for this user; any failure becomes a friendly Message."""
+def answer_as(runtime: Runtime, slack_user_id: str, client: WebClient | None, work, *, typed: str = ""):
+    """Run `work(kam)` for this user; any failure becomes a friendly Message,
+    which gives back `typed` (what the user wrote) so nothing is lost."""
     from handlers.errors import friendly
+    from handlers.render.notes import kept
 
     try:
         with kam_session(runtime, slack_user_id, client) as kam:
             return work(kam)
     except Exception as error:  # noqa: BLE001 - every failure gets an answer the user can act on
-        return friendly(error)
+        return kept(friendly(error), typed) if typed.strip() else friendly(error)

@@ -19,7 +19,10 @@ def make_engine(url: str, **kwargs) -> Engine:
 
 
 def _sqlite_begin(connection) -> None:
-    connection.exec_driver_sql("BEGIN")
+    # IMMEDIATE takes the write lock up front. A deferred transaction that reads
+    # and then writes cannot wait for a busy writer (SQLite answers "database is
+    # locked" at once to avoid a deadlock); an immediate one waits its turn.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -21,17 +21,17 @@ CLAIM_TIMEOUT = timedelta(minutes=10)
 
 def ensure(factory: sessionmaker[Session], *, kind: str, person_id: int, period_key: str) -> int:
     """The delivery row's id, created when missing (safe under concurrency)."""
-    with factory() as session:
-        found = _find(session, kind, person_id, period_key)
-        if found:
-            return found
-        try:
-            with session.begin():
-                row = Delivery(kind=kind, person_id=person_id, period_key=period_key, created_at=utcnow())
-                session.add(row)
+    try:
+        with factory() as session, session.begin():
+            found = _find(session, kind, person_id, period_key)
+            if found:
+                return found
+            row = Delivery(kind=kind, person_id=person_id, period_key=period_key, created_at=utcnow())
+            session.add(row)
+            session.flush()
             return row.id
-        except IntegrityError:
-            session.rollback()
+    except IntegrityError:  # another process created it a moment ago
+        with factory() as session:
             return _find(session, kind, person_id, period_key)
 
 

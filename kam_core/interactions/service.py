@@ -25,10 +25,11 @@ def log_interaction(
     kind: InteractionKind = InteractionKind.note, occurred_at: datetime | None = None,
     sentiment: Sentiment | None = None, next_step: str | None = None, follow_up_on: date | None = None,
     contact_ids: Sequence[int] = (), opportunity_id: int | None = None, permalink: str | None = None,
-    idempotency_key: str | None = None, now: datetime | None = None,
+    idempotency_key: str | None = None, now: datetime | None = None, today: date | None = None,
 ) -> InteractionView:
     """Store an interaction once (a retry with the same idempotency key returns
-    the stored one) and, with a follow-up date, the follow-up task."""
+    the stored one) and, with a follow-up date, the follow-up task. `today` is
+    the author's local date (defaults to UTC's), against which dates are checked."""
     if idempotency_key and (stored := _by_key(session, idempotency_key)):
         return _view(stored, created=False)
     text = (text or "").strip()
@@ -42,7 +43,7 @@ def log_interaction(
     occurred_at = occurred_at or now
     if occurred_at > now:
         raise InvalidInput(field="when", problem="an interaction cannot happen in the future")
-    if follow_up_on and follow_up_on < now.date():
+    if follow_up_on and follow_up_on < (today or now.date()):
         raise InvalidInput(field="follow-up date", problem=f"{follow_up_on} is in the past; pick today or later")
     account = visible_account(session, actor=actor, account_id=account_id, policy=policy,
                               action=Action.log_interaction)

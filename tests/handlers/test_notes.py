@@ -225,3 +225,10 @@ def test_undo_is_refused_after_an_hour(session, logged):
         undo_interaction(session, actor=Actor.of(rep), interaction_id=stored.id, now=NOW + timedelta(minutes=61))
     assert undo_interaction(session, actor=Actor.of(rep), interaction_id=stored.id,
                             now=NOW + timedelta(minutes=59)).id == stored.id
+
+
+def test_an_unlinked_rep_gets_their_note_back(driver, world):
+    reply = driver.slash_command("U0NOBODY", "log acme: met the CFO <!channel>, budget approved").json
+    assert "not linked" in reply["text"]
+    shown = " ".join(b["text"]["text"] for b in reply["blocks"] if b.get("text"))
+    assert "met the CFO &lt;!channel&gt;, budget approved" in shown

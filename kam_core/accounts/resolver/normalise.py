@@ -1,0 +1,159 @@
+"""What a name becomes before it is compared.
+
+- `normalise`: NFKC (full-width → half-width), case folded, traditional Chinese
+  and Japanese kanji folded to simplified, Latin accents dropped, punctuation
+  to spaces, legal designators removed (cleanco's lists for Latin scripts, ours
+  for CJK). "Acme Corp." → "acme", "華為技術有限公司" → "华为技术".
+- `core`: the part that tells one company from another: leading place names
+  (北京, 深圳市, 中国) and trailing trade words (科技, 技术, group, holdings) removed.
+  None when nothing distinctive is left (中国银行 has no core).
+- `compact`: spaces dropped ("coca cola" = "cocacola"; CJK has no spaces anyway).
+- `pinyin`: the toneless pinyin of a name's CJK characters, so 腾迅 (an input-method
+  homophone typo) meets 腾讯 and "tengxun" meets 腾讯.
+"""
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from cleanco import prepare_default_terms
+from pypinyin.pinyin_dict import pinyin_dict
+from zhconv import zhconv
+
+from kam_core.accounts.resolver.words import (
+    CJK_DESIGNATORS, GENERIC_CJK, GENERIC_LATIN, PLACE_ENDINGS, PLACES,
+)
+
+_CJK = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+_CJK_CHAR = re.compile(f"[{_CJK}]")
+_CJK_DESIGNATOR = re.compile("(" + "|".join(map(re.escape, CJK_DESIGNATORS)) + ")")
+_PLACE = re.compile("^(" + "|".join(sorted(PLACES, key=len, reverse=True)) + ")(" + "|".join(PLACE_ENDINGS) + ")?")
+_GENERIC_TAIL = re.compile("(" + "|".join(GENERIC_CJK) + ")$")
+_PARENS = re.compile(r"\(([^()]*)\)")
+_NOT_WORD = re.compile(r"[^\w&]+|_")
+_LATIN_ACCENTED = re.compile(r"[\u00c0-\u024f]")
+
+
+def _terms_by_size() -> dict[int, set[tuple[str, ...]]]:
+    sizes: dict[int, set[tuple[str, ...]]] = {}
+    for size, parts in prepare_default_terms():
+        sizes.setdefault(size, set()).add(tuple(parts))
+    return dict(sorted(sizes.items(), reverse=True))
+
+
+_LEGAL_TERMS = _terms_by_size()
+
+
+def _simplified_table() -> dict[int, str]:
+    zhconv.loaddict()
+    return {ord(k): v for k, v in zhconv.getdict("zh-hans").items() if len(k) == 1 and len(v) == 1}
+
+
+_SIMPLIFIED = _simplified_table()
+
+
+def has_cjk(text: str) -> bool:
+    return _CJK_CHAR.search(text) is not None
+
+
+def _fold(name: str) -> str:
+    text = unicodedata.normalize("NFKC", name).casefold().translate(_SIMPLIFIED)
+    text = text.replace("'", "").replace("\u2019", "")  # McDonald's → mcdonalds
+    if _LATIN_ACCENTED.search(text):
+        # Decompose, then drop marks that sit on Latin letters only (kana keep their dakuten).
+        decomposed = unicodedata.normalize("NFKD", text)
+        kept = [c for i, c in enumerate(decomposed)
+                if not (unicodedata.combining(c) and i and decomposed[i - 1] < "\u0250")]
+        text = unicodedata.normalize("NFC", "".join(kept)).replace("ø", "o").replace("æ", "ae").replace("ß", "ss")
+    return text
+
+
+def _drop_legal_tail(tokens: list[str]) -> list[str]:
+    """Strip trailing legal terms, repeatedly ("Co., Ltd.", "AG & Co. KGaA"), keeping one token at least."""
+    bare = [t.replace(".", "").replace(",", "").replace("-", "") for t in tokens]
+    changed = True
+    while changed and len(tokens) > 1:
+        changed = False
+        for size, terms in _LEGAL_TERMS.items():
+            if size < len(tokens) and tuple(bare[-size:]) in terms:
+                del tokens[-size:], bare[-size:]
+                changed = True
+                break
+    return tokens
+
+
+def _strip_cjk_designators(text: str) -> str:
+    def parenthesised(match: re.Match) -> str:
+        inner = match.group(1).strip()
+        if _CJK_DESIGNATOR.fullmatch(inner) or _PLACE.fullmatch(inner) or inner in {"publ", "the"}:
+            return " "
+        return f" {inner} "
+
+    text = _PARENS.sub(parenthesised, text)
+    if not has_cjk(text):
+        return text
+    stripped = _CJK_DESIGNATOR.sub(" ", text)
+    return stripped if stripped.strip() else text
+
+
+@lru_cache(maxsize=4096)
+def normalise(name: str) -> str:
+    text = _strip_cjk_designators(_fold(name))
+    tokens = [t.strip(".,-") for t in re.split(r"[\s,]+", text)]
+    tokens = [t for t in tokens if t]
+    if not tokens:
+        return ""
+    if tokens[0] == "the" and len(tokens) > 1:
+        tokens = tokens[1:]
+    tokens = ["&" if t in {"and", "+"} else t for t in _drop_legal_tail(tokens)]
+    key = " ".join(_NOT_WORD.sub(" ", " ".join(tokens)).split())
+    return key or " ".join(tokens)
+
+
+def compact(key: str) -> str:
+    return key.replace(" ", "")
+
+
+def core(key: str) -> str | None:
+    """The distinctive part of a normalised key, or None when only places and trade words are left."""
+    if has_cjk(key):
+        text = compact(key)
+        text = _PLACE.sub("", text, count=1) or text
+        while True:
+            shorter = _GENERIC_TAIL.sub("", text)
+            if shorter == text or not shorter:
+                break
+            text = shorter
+        if _PLACE.fullmatch(text) or _GENERIC_TAIL.fullmatch(text):
+            return None
+        return text
+    tokens = key.split()
+    while len(tokens) > 1 and tokens[-1] in GENERIC_LATIN:
+        tokens.pop()
+    if all(t in GENERIC_LATIN for t in tokens):
+        return None
+    return " ".join(tokens)
+
+
+def _pinyin_table() -> dict[str, str]:
+    table = {}
+    for code, readings in pinyin_dict.items():
+        first = readings.split(",")[0]
+        table[chr(code)] = unicodedata.normalize("NFKD", first).encode("ascii", "ignore").decode()
+    return table
+
+
+_PINYIN = _pinyin_table()
+
+
+def pinyin(key: str) -> str | None:
+    """Toneless pinyin of a key made of Chinese characters (None when it has other letters)."""
+    out = []
+    for ch in key:
+        syllable = _PINYIN.get(ch)
+        if syllable is None:
+            if ch == " ":
+                continue
+            return None
+        out.append(syllable)
+    return "".join(out) or None

@@ -1,0 +1,30 @@
+"""A typed query in every form the index compares: key, compact key, core, pinyin."""
+
+from dataclasses import dataclass
+
+from kam_core.accounts.resolver.normalise import compact, core, has_cjk, normalise, pinyin
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    text: str
+    key: str
+    compact: str
+    core: str | None  # compact form of the core
+    bare: bool  # nothing was stripped to get the core: the query names only the distinctive part
+    cjk: bool
+    pinyin: str | None
+
+    @classmethod
+    def of(cls, text: str) -> "Query":
+        key = normalise(text or "")
+        flat = compact(key)
+        distinctive = core(key)
+        flat_core = compact(distinctive) if distinctive else None
+        cjk = has_cjk(flat)
+        if cjk:
+            spoken = pinyin(flat_core or flat)
+        else:
+            # Latin letters only may be pinyin typed without an input method ("tengxun").
+            spoken = flat if flat.isascii() and flat.isalpha() and len(flat) >= 4 else None
+        return cls(text, key, flat, flat_core, flat_core == flat, cjk, spoken)

@@ -1,0 +1,85 @@
+"""Resolve a query against the index: gather hits, score them, decide."""
+
+from enum import StrEnum
+
+from pydantic import BaseModel
+from sqlalchemy.orm import Session
+
+from kam_core.accounts.resolver.decide import DEFAULT_THRESHOLDS, Thresholds
+from kam_core.accounts.resolver.index import NameIndex, name_index
+from kam_core.accounts.resolver.query import Query
+from kam_core.accounts.resolver.score import score
+
+
+class Outcome(StrEnum):
+    match = "match"
+    ambiguous = "ambiguous"
+    none = "none"
+
+
+class Candidate(BaseModel):
+    account_id: int
+    name: str
+    score: float
+    matched: str  # the name or alias that matched
+
+
+class SearchResult(BaseModel):
+    query: str
+    outcome: Outcome
+    candidates: list[Candidate]
+
+    @property
+    def best(self) -> Candidate | None:
+        return self.candidates[0] if self.candidates else None
+
+
+def search_accounts(session: Session, *, query: str, limit: int = 5,
+                    thresholds: Thresholds = DEFAULT_THRESHOLDS) -> SearchResult:
+    """The account(s) `query` names, by account name or alias, in any script."""
+    return resolve(name_index(session), query=query, limit=limit, thresholds=thresholds)
+
+
+def resolve(index: NameIndex, *, query: str, limit: int = 5,
+            thresholds: Thresholds = DEFAULT_THRESHOLDS) -> SearchResult:
+    q = Query.of(query or "")
+    if not q.compact:
+        return SearchResult(query=query, outcome=Outcome.none, candidates=[])
+    ranked = _ranked(index, q)
+    if not ranked:
+        return SearchResult(query=query, outcome=Outcome.none, candidates=[])
+    top, runner_up = ranked[0][0], ranked[1][0] if len(ranked) > 1 else 0.0
+    if top >= thresholds.match and top - runner_up >= thresholds.gap:
+        return SearchResult(query=query, outcome=Outcome.match, candidates=_candidates(index, ranked[:1]))
+    plausible = [r for r in ranked[:limit] if r[0] >= thresholds.candidate]
+    if plausible:
+        return SearchResult(query=query, outcome=Outcome.ambiguous, candidates=_candidates(index, plausible))
+    return SearchResult(query=query, outcome=Outcome.none, candidates=_candidates(index, ranked[:1]))
+
+
+def _ranked(index: NameIndex, q: Query) -> list[tuple[float, str, int]]:
+    """(score, account name, entry) for the best entry of each account, best first."""
+    core_hits = set(index.core_hits(q))
+    pinyin_hits = set(index.pinyin_hits(q))
+    entries = {*index.exact_hits(q), *core_hits, *pinyin_hits, *index.prefix_hits(q)}
+    if not any(index.entry_key[e] == q.key for e in entries):
+        entries.update(index.fuzzy_hits(q))
+    best: dict[int, tuple[float, str, int]] = {}
+    keys, cores, accounts, names = index.entry_key, index.entry_core, index.entry_account, index.account_names
+    for entry in entries:
+        key = keys[entry]
+        s = score(q, key, key.replace(" ", ""), cores[entry], core_hit=entry in core_hits,
+                  pinyin_hit=entry in pinyin_hits)
+        account = accounts[entry]
+        if account not in best or best[account][0] < s:
+            best[account] = (s, names[account], entry)
+    return sorted(best.values(), key=lambda r: (-r[0], r[1]))
+
+
+def _candidates(index: NameIndex, ranked) -> list[Candidate]:
+    out = []
+    for s, name, entry in ranked:
+        account = index.entry_account[entry]
+        out.append(Candidate(account_id=index.account_ids[account], name=name, score=round(s, 1),
+                             matched=index.entry_alias[entry] or name))
+    return out
