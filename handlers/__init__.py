@@ -6,7 +6,7 @@ from bot.runtime import Runtime
 
 
 def register(app: App, runtime: Runtime) -> None:
-    from handlers import account, commands, home, notes, opportunities, plans
+    from handlers import account, commands, digest, home, notes, opportunities, plans, reminders
 
-    for group in (commands, account, opportunities, plans, notes, home):
+    for group in (commands, account, opportunities, plans, notes, home, reminders, digest):
         group.register(app, runtime)

@@ -17,6 +17,7 @@ class Verb(StrEnum):
     mine = "mine"
     tier = "tier"
     digest = "digest"
+    remind = "remind"
 
 
 class Command(BaseModel):

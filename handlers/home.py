@@ -1,4 +1,5 @@
-"""The App Home tab: published on app_home_opened, re-published after Done / Snooze on a follow-up."""
+"""The App Home tab: published on app_home_opened, re-published after Done / Snooze on a follow-up
+(the same buttons in a reminder DM re-draw that DM instead: handlers/reminders.py)."""
 
 import logging
 import re
@@ -11,6 +12,7 @@ from slack_sdk.errors import SlackApiError
 from bot.runtime import Runtime
 from handlers.ids import ActionId
 from handlers.render import Message
+from handlers.reminders import redraw_reminder
 from handlers.render.home import home_view, problem_view
 from handlers.session import Kam, answer_as
 from kam_core.accounts.home import home_summary
@@ -70,13 +72,21 @@ def register(app: App, runtime: Runtime) -> None:
             publish_home(runtime, client, event["user"])
 
     @app.action(numbered(ActionId.complete_follow_up))
-    def complete_clicked(ack: Ack, body: dict, client: WebClient) -> None:
+    def complete_clicked(ack: Ack, body: dict, client: WebClient, respond) -> None:
         ack()
         value = body["actions"][0]["value"]
-        publish_home(runtime, client, body["user"]["id"], lambda kam: done(kam, value))
+        after_click(runtime, client, body, respond, lambda kam: done(kam, value))
 
     @app.action(numbered(ActionId.snooze_follow_up))
-    def snooze_clicked(ack: Ack, body: dict, client: WebClient) -> None:
+    def snooze_clicked(ack: Ack, body: dict, client: WebClient, respond) -> None:
         ack()
         value = body["actions"][0]["value"]
-        publish_home(runtime, client, body["user"]["id"], lambda kam: snooze(kam, value))
+        after_click(runtime, client, body, respond, lambda kam: snooze(kam, value))
+
+
+def after_click(runtime: Runtime, client: WebClient, body: dict, respond, act: Callable[[Kam], str]) -> None:
+    """A click on the Home re-publishes the Home; one in a reminder DM re-draws that message."""
+    if body.get("container", {}).get("type") == "message" and body.get("response_url"):
+        redraw_reminder(runtime, client, respond, body["user"]["id"], act)
+    else:
+        publish_home(runtime, client, body["user"]["id"], act)

@@ -4,11 +4,14 @@ from kam_core.opportunities.models import Stage
 from kam_core.schema import current_revision, head_revision
 
 
-def test_migrations_create_every_table_and_the_default_pipeline(engine, session):
+def test_migrations_create_every_table_and_the_default_pipeline(engine):
     from kam_core.models import Base
 
     assert set(Base.metadata.tables) <= set(inspect(engine).get_table_names())
     assert current_revision(engine) == head_revision()
+
+
+def test_the_default_pipeline_is_seeded(session):
     stages = session.scalars(select(Stage).order_by(Stage.position)).all()
     assert stages[0].name == "Prospecting"
     assert [s.name for s in stages if not s.is_open] == ["Closed Won", "Closed Lost"]

@@ -2,17 +2,21 @@
 
 import typer
 
-from bot.cli import accounts, chat, database, demo, importing, slack, users
+from bot.cli import accounts, bench, chat, database, demo, digest, importing, remind, slack, users
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="The KAM bot: key account management in Slack.")
 app.add_typer(database.app, name="db")
 app.add_typer(users.app, name="users")
 app.add_typer(importing.app, name="import")
 app.add_typer(accounts.app, name="accounts")
+app.add_typer(bench.app, name="bench")
 app.command("demo")(demo.demo)
 app.command("serve")(slack.serve)
 app.command("run")(slack.run)
 app.command("chat")(chat.chat)
+app.add_typer(remind.app, name="remind")
+app.add_typer(digest.app, name="digest")
+app.command("scheduler")(remind.scheduler)
 
 
 def main() -> None:

@@ -71,8 +71,12 @@ def deliver_once(factory: sessionmaker[Session], *, kind: str, person_id: int, p
         return "skipped"
     try:
         channel, ts = send()
-    except Exception as error:  # noqa: BLE001 - recorded, retried on the next run
+    except BaseException as error:  # noqa: BLE001 - recorded, retried on the next run
+        # An interrupt (Ctrl-C, SystemExit) releases the claim too, so the next run
+        # resends at once instead of waiting CLAIM_TIMEOUT; it still propagates.
         mark_failed(factory, delivery_id, error=f"{type(error).__name__}: {error}")
+        if not isinstance(error, Exception):
+            raise
         return "failed"
     mark_sent(factory, delivery_id, channel=channel, ts=ts)
     return "sent"

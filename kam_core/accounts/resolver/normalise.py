@@ -110,6 +110,12 @@ def normalise(name: str) -> str:
     return key or " ".join(tokens)
 
 
+@lru_cache(maxsize=4096)
+def raw(name: str) -> str:
+    """The name as typed, legal form included, without case, width, accents or punctuation."""
+    return _NOT_WORD.sub("", _fold(name)).replace("&", "")
+
+
 def compact(key: str) -> str:
     return key.replace(" ", "")
 

@@ -2,12 +2,13 @@
 
 from dataclasses import dataclass
 
-from kam_core.accounts.resolver.normalise import compact, core, has_cjk, normalise, pinyin
+from kam_core.accounts.resolver.normalise import compact, core, has_cjk, normalise, pinyin, raw
 
 
 @dataclass(frozen=True, slots=True)
 class Query:
     text: str
+    raw: str
     key: str
     compact: str
     core: str | None  # compact form of the core
@@ -27,4 +28,4 @@ class Query:
         else:
             # Latin letters only may be pinyin typed without an input method ("tengxun").
             spoken = flat if flat.isascii() and flat.isalpha() and len(flat) >= 4 else None
-        return cls(text, key, flat, flat_core, flat_core == flat, cjk, spoken)
+        return cls(text, raw(text or ""), key, flat, flat_core, flat_core == flat, cjk, spoken)

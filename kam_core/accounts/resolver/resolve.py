@@ -42,23 +42,30 @@ def search_accounts(session: Session, *, query: str, limit: int = 5,
 
 def resolve(index: NameIndex, *, query: str, limit: int = 5,
             thresholds: Thresholds = DEFAULT_THRESHOLDS) -> SearchResult:
-    q = Query.of(query or "")
-    if not q.compact:
-        return SearchResult(query=query, outcome=Outcome.none, candidates=[])
-    ranked = _ranked(index, q)
+    outcome, chosen = decide(ranked_accounts(index, query), thresholds=thresholds, limit=limit)
+    return SearchResult(query=query, outcome=outcome, candidates=_candidates(index, chosen))
+
+
+def decide(ranked: list[tuple], *, thresholds: Thresholds, limit: int) -> tuple[Outcome, list[tuple]]:
+    """The outcome and the accounts to show, from (score, ...) rows best first."""
     if not ranked:
-        return SearchResult(query=query, outcome=Outcome.none, candidates=[])
+        return Outcome.none, []
     top, runner_up = ranked[0][0], ranked[1][0] if len(ranked) > 1 else 0.0
     if top >= thresholds.match and top - runner_up >= thresholds.gap:
-        return SearchResult(query=query, outcome=Outcome.match, candidates=_candidates(index, ranked[:1]))
+        return Outcome.match, ranked[:1]
     plausible = [r for r in ranked[:limit] if r[0] >= thresholds.candidate]
     if plausible:
-        return SearchResult(query=query, outcome=Outcome.ambiguous, candidates=_candidates(index, plausible))
-    return SearchResult(query=query, outcome=Outcome.none, candidates=_candidates(index, ranked[:1]))
+        return Outcome.ambiguous, plausible
+    return Outcome.none, ranked[:1]
+
+
+def ranked_accounts(index: NameIndex, query: str) -> list[tuple[float, str, int]]:
+    """(score, account name, entry) for the best entry of each account, best first."""
+    q = Query.of(query or "")
+    return _ranked(index, q) if q.compact else []
 
 
 def _ranked(index: NameIndex, q: Query) -> list[tuple[float, str, int]]:
-    """(score, account name, entry) for the best entry of each account, best first."""
     core_hits = set(index.core_hits(q))
     pinyin_hits = set(index.pinyin_hits(q))
     entries = {*index.exact_hits(q), *core_hits, *pinyin_hits, *index.prefix_hits(q)}
@@ -66,11 +73,12 @@ def _ranked(index: NameIndex, q: Query) -> list[tuple[float, str, int]]:
         entries.update(index.fuzzy_hits(q))
     best: dict[int, tuple[float, str, int]] = {}
     keys, cores, accounts, names = index.entry_key, index.entry_core, index.entry_account, index.account_names
+    aliases = index.entry_alias
     for entry in entries:
         key = keys[entry]
-        s = score(q, key, key.replace(" ", ""), cores[entry], core_hit=entry in core_hits,
-                  pinyin_hit=entry in pinyin_hits)
         account = accounts[entry]
+        s = score(q, aliases[entry] or names[account], key, key.replace(" ", ""), cores[entry],
+                  core_hit=entry in core_hits, pinyin_hit=entry in pinyin_hits)
         if account not in best or best[account][0] < s:
             best[account] = (s, names[account], entry)
     return sorted(best.values(), key=lambda r: (-r[0], r[1]))

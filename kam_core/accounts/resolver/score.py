@@ -1,27 +1,35 @@
 """How close one indexed name is to the query, 0-100.
 
-Kinds of hit, best first: the same key (100; 99 when only spacing differs), the
-same core (96, or 88 when the query had more than its core: "general electric"
-meeting General Motors' core "general"), the same pinyin (90: an input-method
-homophone 腾迅 for 腾讯, or pinyin typed in Latin letters), a prefix (86-95 by how
-much of the name it covers), a CJK substring, then typo-tolerant fuzzy scores.
+Kinds of hit, best first: the same name as typed, legal form included (100);
+the same key once legal forms are dropped (95; "Merck KGaA" then beats
+"Merck & Co." for "merck kgaa", while "Apple Corp" still finds Apple Inc.); the
+same core (94, or 88 when the query had more than its core: "general electric"
+meeting General Motors' core "general"); the same pinyin (90: an input-method
+homophone 腾迅 for 腾讯, or "tengxun" typed without one); a prefix (84-93 by how
+much of the name it covers); then typo-tolerant fuzzy scores, capped at 93.
 """
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
+from kam_core.accounts.resolver.normalise import raw
 from kam_core.accounts.resolver.query import Query
+from kam_core.accounts.resolver.words import INDUSTRY_CJK
 
-EXACT = 100.0
-EXACT_SPACING = 99.0
-CORE = 96.0
-CORE_OF_LONGER_QUERY = 88.0
+AS_TYPED = 100.0
+EXACT = 95.0
+CORE = 94.0
 PINYIN = 90.0
-FUZZY_CAP = 94.0
+PINYIN_OF_LONGER_QUERY = 78.0
+CORE_OF_LONGER_QUERY = 88.0
+CORE_OTHER_INDUSTRY = 72.0
+FUZZY_CAP = 93.0
+WORD_OF_NAME = 80.0
+UNRELATED = 60.0
 
 
 def prefix_score(typed: int, name: str, boundary: bool) -> float:
-    return 86.0 + 6.0 * typed / len(name) + (3.0 if boundary else 0.0)
+    return 84.0 + 6.0 * typed / len(name) + (3.0 if boundary else 0.0)
 
 
 def _prefix(q: Query, key: str, flat: str, flat_core: str | None) -> float:
@@ -33,34 +41,84 @@ def _prefix(q: Query, key: str, flat: str, flat_core: str | None) -> float:
     return best
 
 
+def _industries(flat: str, flat_core: str | None) -> set[str]:
+    rest = flat.replace(flat_core, " ") if flat_core else flat
+    return {w for w in INDUSTRY_CJK if w in rest}
+
+
+def _other_industry(q: Query, flat: str, flat_core: str | None) -> bool:
+    if not q.cjk or q.bare:
+        return False
+    mine, theirs = _industries(q.compact, q.core), _industries(flat, flat_core)
+    return bool(mine and theirs and not mine & theirs)
+
+
+def _same_core_score(q: Query, core_hit: bool, pinyin_hit: bool) -> float:
+    best = 0.0
+    if core_hit:
+        best = CORE if q.bare else CORE_OF_LONGER_QUERY
+    if pinyin_hit:
+        best = max(best, PINYIN if q.bare else PINYIN_OF_LONGER_QUERY)
+    return best
+
+
+def _allowed_edits(length: int) -> int:
+    return 1 if length <= 5 else 2 if length <= 10 else 3
+
+
 def _typo(a: str, b: str) -> float:
-    return 100.0 * (1.0 - OSA.distance(a, b) / (max(len(a), len(b)) + 2))
+    longest = max(len(a), len(b))
+    d = OSA.distance(a, b, score_cutoff=_allowed_edits(longest) + 1)
+    if d > _allowed_edits(longest):
+        return UNRELATED
+    return 100.0 * (1.0 - d / (longest + 2))
 
 
 def _fuzzy_latin(q: Query, key: str, flat: str, flat_core: str | None) -> float:
     best = _typo(q.compact, flat)
     if flat_core and flat_core != flat:
-        best = max(best, _typo(q.core or q.compact, flat_core))
+        # Cores alike say less when the query had more than its core ("general motor" vs General Electric).
+        best = max(best, _typo(q.core or q.compact, flat_core) - (0.0 if q.bare else AS_TYPED - CORE_OF_LONGER_QUERY))
     n = len(q.compact)
     if n >= 4:
         # A typo in the first part of a longer name: "goldmn" for Goldman Sachs.
         for target in (flat, flat_core):
-            if target and len(target) > n + 1:
+            if target and len(target) > n + 1 and target[0] == q.compact[0]:
                 d = min(OSA.distance(q.compact, target[:m]) for m in (n - 1, n, n + 1))
                 if d <= (1 if n < 8 else 2):
                     best = max(best, prefix_score(n, target, False) - 6.0 * d)
     if " " in q.key or " " in key:
-        best = max(best, 0.95 * fuzz.token_sort_ratio(q.key, key))
-    if flat.startswith(q.compact) is False and q.compact.startswith(flat) and len(flat) >= 3:
+        # Words in another order or spaced differently; cores only, so shared trade words count for nothing.
+        mine, theirs = _core_words(q), _core_words_of(key, flat_core)
+        if " " in mine and " " in theirs:
+            best = max(best, 0.95 * fuzz.token_sort_ratio(mine, theirs))
+    if not flat.startswith(q.compact) and q.compact.startswith(flat) and len(flat) >= 3:
         # The name plus more words ("samsung heavy industries" for Samsung): related, not the same.
         best = max(best, 70.0 + 15.0 * len(flat) / n)
+    elif len(q.compact) >= 4 and f" {q.key} " in f" {key} ":
+        best = max(best, WORD_OF_NAME)  # a word of a longer name: "moutai" in "kweichow moutai"
     return min(best, FUZZY_CAP)
+
+
+def _core_words(q: Query) -> str:
+    return _core_words_of(q.key, q.core)
+
+
+def _core_words_of(key: str, flat_core: str | None) -> str:
+    if not flat_core:
+        return key
+    words, out = key.split(), []
+    for word in words:
+        out.append(word)
+        if "".join(out) == flat_core:
+            break
+    return " ".join(out)
 
 
 def _fuzzy_cjk(q: Query, flat: str, flat_core: str | None) -> float:
     best = 0.0
     if len(q.compact) >= 2 and q.compact in flat:
-        best = 86.0 + 8.0 * len(q.compact) / len(flat)
+        best = 84.0 + 8.0 * len(q.compact) / len(flat)
     mine = q.core or q.compact
     theirs = flat_core or flat
     similarity = fuzz.ratio(mine, theirs)
@@ -70,16 +128,14 @@ def _fuzzy_cjk(q: Query, flat: str, flat_core: str | None) -> float:
     return min(best, FUZZY_CAP)
 
 
-def score(q: Query, key: str, flat: str, flat_core: str | None, *, core_hit: bool, pinyin_hit: bool) -> float:
+def score(q: Query, text: str, key: str, flat: str, flat_core: str | None, *, core_hit: bool,
+          pinyin_hit: bool) -> float:
+    """`text` is the name or alias as stored, `key` its normalised form."""
     if flat == q.compact:
-        return EXACT if key == q.key else EXACT_SPACING
-    best = 0.0
-    if core_hit:
-        best = CORE if q.bare else CORE_OF_LONGER_QUERY
-    if pinyin_hit:
-        best = max(best, PINYIN)
+        return AS_TYPED if q.raw == raw(text) else EXACT
+    best = _same_core_score(q, core_hit, pinyin_hit) if core_hit or pinyin_hit else 0.0
     best = max(best, _prefix(q, key, flat, flat_core))
-    if best >= CORE:
-        return best
-    fuzzy = _fuzzy_cjk(q, flat, flat_core) if q.cjk else _fuzzy_latin(q, key, flat, flat_core)
-    return max(best, fuzzy)
+    if best < CORE:
+        best = max(best, _fuzzy_cjk(q, flat, flat_core) if q.cjk else _fuzzy_latin(q, key, flat, flat_core))
+    # 中信银行 is not 中信证券: one core, two lines of business.
+    return min(best, CORE_OTHER_INDUSTRY) if _other_industry(q, flat, flat_core) else best

@@ -40,3 +40,10 @@ GENERIC_LATIN = {
     "industries", "enterprises", "global", "worldwide", "solutions", "services", "labs", "laboratories",
     "motor", "motors", "communications", "electronics", "electric", "manufacturing", "the", "&", "co", "company",
 }
+
+# Trade words that name a line of business: two names whose cores agree but
+# whose lines differ (中信银行 / 中信证券) are different companies.
+INDUSTRY_CJK = [
+    "银行", "证券", "保险", "汽车", "医药", "制药", "药业", "电器", "电气", "能源", "物流", "食品", "机械", "化工",
+    "航空", "地产", "建设", "通信", "电子", "软件", "材料", "纺织", "传媒", "生物", "贸易", "电机",
+]

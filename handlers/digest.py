@@ -1,0 +1,78 @@
+"""`/kam digest`: a manager's own digest preview, opting out and in, and choosing the day and hour.
+
+    /kam digest                       the digest of the week just ended (ephemeral)
+    /kam digest off | on              stop or resume the weekly DM
+    /kam digest day friday hour 17    move it (also "friday 17", "tue 9am", "hour 7", "monday 08:00")
+"""
+
+import re
+from functools import partial
+
+from slack_bolt import App
+
+from bot.runtime import Runtime
+from handlers import commands
+from handlers.command_text import Command, Verb
+from handlers.render import Message
+from handlers.render.blocks import context
+from handlers.render.common import text_message
+from handlers.render.digest import digest_message, schedule_message
+from handlers.session import Kam
+from kam_core.delivery.service import preference
+from kam_core.digests.builder import build_digest
+from kam_core.digests.schedule import KIND, schedule_of, set_schedule
+from kam_core.digests.week import previous_week, zone
+from kam_core.enums import Role
+from kam_core.interactions.dates import WEEKDAYS
+from templates import piece
+
+T = "slack/digest.j2"
+HOUR = re.compile(r"^(\d{1,2})(?::00)?(am|pm)?$")
+FILLERS = {"day", "hour", "at", "on", "every", "time"}
+
+
+def digest(kam: Kam, cmd: Command, *, default_timezone: str, **_) -> Message:
+    if kam.person.role != Role.manager:
+        return text_message(piece(T, "managers_only"))
+    words = cmd.text.lower().split()
+    if words in (["off"], ["on"]):
+        schedule = set_schedule(kam.session, actor=kam.actor, person=kam.person, enabled=words == ["on"],
+                                default_timezone=default_timezone)
+        return schedule_message("turned", schedule)
+    if words:
+        return _move(kam, words, default_timezone)
+    return _preview(kam, default_timezone)
+
+
+def _preview(kam: Kam, default_timezone: str) -> Message:
+    schedule = schedule_of(kam.person, preference(kam.session, person_id=kam.person.id, kind=KIND),
+                           default_timezone=default_timezone)
+    found = build_digest(kam.session, actor=kam.actor, policy=kam.policy, manager_id=kam.person.id,
+                         week=previous_week(kam.now, zone(schedule.timezone)), default_timezone=default_timezone)
+    message = digest_message(found)
+    return Message(text=message.text, blocks=[*message.blocks, context(piece(T, "schedule", s=schedule))])
+
+
+def _move(kam: Kam, words: list[str], default_timezone: str) -> Message:
+    weekday = hour = None
+    for word in words:
+        if word in FILLERS:
+            continue
+        if word.rstrip(",.") in WEEKDAYS:
+            weekday = WEEKDAYS[word.rstrip(",.")] + 1
+        elif match := HOUR.match(word):
+            hour = int(match.group(1)) % 12 + (12 if match.group(2) == "pm" else 0) if match.group(2) \
+                else int(match.group(1))
+            if hour > 23:
+                return text_message(piece(T, "bad_hour", text=word))
+        else:
+            return text_message(piece(T, "bad_day", text=word) if word.isalpha() else piece(T, "bad_hour", text=word))
+    if weekday is None and hour is None:
+        return text_message(piece(T, "usage"))
+    schedule = set_schedule(kam.session, actor=kam.actor, person=kam.person, weekday=weekday, hour=hour,
+                            default_timezone=default_timezone)
+    return schedule_message("moved", schedule)
+
+
+def register(app: App, runtime: Runtime) -> None:
+    commands.route(Verb.digest, partial(digest, default_timezone=runtime.settings.default_timezone))

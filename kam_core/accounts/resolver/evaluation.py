@@ -1,0 +1,116 @@
+"""Measuring the resolver on a labelled set of queries (`query,expected[,kind]`).
+
+Definitions (docs/benchmarks.md):
+- top1_accuracy: of the queries naming an account, the share where the first
+  account offered (a confident match or the first candidate button) is it;
+- top5_recall: ... the share where it is among the accounts offered (≤ 5);
+- false_match_rate: of all queries, the share answered with a confident match
+  to another account, or to any account when the answer was "no match";
+- ambiguous_rate: of all queries, the share answered with candidates to choose from;
+- no_match_accuracy: of the "no match" queries, the share answered "no match".
+"""
+
+import csv
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from kam_core.accounts.resolver.decide import Thresholds
+from kam_core.accounts.resolver.resolve import Outcome, decide
+
+
+class BadEvaluationFile(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Case:
+    query: str
+    expected: str | None
+    kind: str = ""
+
+
+def read_cases(path: Path) -> list[Case]:
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as handle:
+            reader = csv.DictReader(handle)
+            if not reader.fieldnames or not {"query", "expected"} <= set(reader.fieldnames):
+                raise BadEvaluationFile(f"{path} needs the columns query,expected (it has: "
+                                        f"{','.join(reader.fieldnames or []) or 'none'})")
+            cases = [Case(row["query"], (row["expected"] or "").strip() or None, (row.get("kind") or "").strip())
+                     for row in reader]
+    except (OSError, UnicodeDecodeError) as error:
+        raise BadEvaluationFile(f"cannot read {path}: {error}") from None
+    if not cases:
+        raise BadEvaluationFile(f"{path} has no queries")
+    return cases
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the resolver offered for one case: the outcome and the account names shown."""
+
+    outcome: Outcome
+    shown: list[str]
+
+
+def answer(ranked: list[tuple], thresholds: Thresholds, limit: int = 5) -> Answer:
+    outcome, chosen = decide(ranked, thresholds=thresholds, limit=limit)
+    return Answer(outcome, [] if outcome == Outcome.none else [r[1] for r in chosen])
+
+
+def metrics(cases: Iterable[Case], answers: Iterable[Answer]) -> dict[str, float]:
+    named = top1 = top5 = false = ambiguous = none_cases = none_right = total = 0
+    for case, got in zip(cases, answers, strict=True):
+        total += 1
+        ambiguous += got.outcome == Outcome.ambiguous
+        if got.outcome == Outcome.match and got.shown[0] != case.expected:
+            false += 1
+        if case.expected is None:
+            none_cases += 1
+            none_right += got.outcome == Outcome.none
+        else:
+            named += 1
+            top1 += bool(got.shown) and got.shown[0] == case.expected
+            top5 += case.expected in got.shown
+    return {
+        "queries": total,
+        "top1_accuracy": round(top1 / named, 4) if named else None,
+        "top5_recall": round(top5 / named, 4) if named else None,
+        "false_match_rate": round(false / total, 4),
+        "ambiguous_rate": round(ambiguous / total, 4),
+        "no_match_accuracy": round(none_right / none_cases, 4) if none_cases else None,
+    }
+
+
+def by_kind(cases: list[Case], answers: list[Answer]) -> dict[str, dict[str, float]]:
+    kinds: dict[str, list[int]] = {}
+    for i, case in enumerate(cases):
+        kinds.setdefault(case.kind or "-", []).append(i)
+    return {kind: metrics([cases[i] for i in rows], [answers[i] for i in rows]) for kind, rows in sorted(kinds.items())}
+
+
+def misses(cases: list[Case], answers: list[Answer]) -> list[dict]:
+    out = []
+    for case, got in zip(cases, answers, strict=True):
+        right = (got.outcome == Outcome.none) if case.expected is None else (got.shown[:1] == [case.expected])
+        if not right:
+            out.append({"query": case.query, "expected": case.expected, "kind": case.kind,
+                        "outcome": got.outcome.value, "shown": got.shown})
+    return out
+
+
+def sweep(cases: list[Case], ranked: list[list[tuple]], *, max_false_match: float,
+          grid: Callable[[], Iterable[Thresholds]]) -> list[dict]:
+    """Every threshold setting of `grid` with its metrics, best first: no more
+    than `max_false_match` false confident matches, then the most confident
+    right answers (fewest questions to the rep), then top-5 recall."""
+    rows = []
+    for thresholds in grid():
+        answers = [answer(r, thresholds) for r in ranked]
+        m = metrics(cases, answers)
+        right_matches = sum(a.outcome == Outcome.match and a.shown[0] == c.expected for c, a in zip(cases, answers))
+        rows.append({"thresholds": thresholds.model_dump(), "confident_right": right_matches, **m})
+    rows.sort(key=lambda r: (r["false_match_rate"] > max_false_match, -r["top5_recall"], -r["confident_right"],
+                             r["false_match_rate"]))
+    return rows

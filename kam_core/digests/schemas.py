@@ -1,0 +1,137 @@
+"""What a weekly digest holds: pydantic read models, no Slack.
+
+Every list is a Section: the top items (already ordered, most important first)
+and the total, so a renderer can say "and N more" without the rest.
+"""
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Generic, TypeVar
+
+from pydantic import BaseModel
+
+from kam_core.enums import PlanHealth, Tier
+from kam_core.plans.health import HealthReason
+
+T = TypeVar("T")
+TOP = 5
+
+
+class Section(BaseModel, Generic[T]):
+    items: list[T] = []
+    total: int = 0
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.items)
+
+
+class DealItem(BaseModel):
+    """A deal that was created, moved, slipped, won or lost in the week."""
+
+    opportunity_id: int
+    name: str
+    account_id: int
+    account_name: str
+    owner_name: str | None
+    amount: Decimal
+    currency: str
+    stage: str
+    from_stage: str | None = None  # advanced: where it came from
+    expected_close_date: date | None = None  # slipped: the date that passed
+
+
+class Movement(BaseModel):
+    new: Section[DealItem] = Section()
+    new_amount: Decimal = Decimal(0)
+    advanced: Section[DealItem] = Section()
+    slipped: Section[DealItem] = Section()
+    won: Section[DealItem] = Section()
+    won_amount: Decimal = Decimal(0)
+    lost: Section[DealItem] = Section()
+    lost_amount: Decimal = Decimal(0)
+
+
+class PipelineLine(BaseModel):
+    label: str
+    count: int = 0
+    amount: Decimal = Decimal(0)
+    weighted_amount: Decimal = Decimal(0)
+
+
+class WeightedPipeline(BaseModel):
+    total: PipelineLine = PipelineLine(label="total")
+    by_stage: list[PipelineLine] = []
+    by_lever: list[PipelineLine] = []
+
+
+class UntouchedItem(BaseModel):
+    account_id: int
+    account_name: str
+    owner_name: str | None
+    days_since_touch: int | None  # None: never touched
+    cadence_days: int
+
+
+class PlanItem(BaseModel):
+    account_id: int
+    account_name: str
+    owner_name: str | None
+    status: PlanHealth
+    reasons: list[HealthReason]
+
+
+class RepFollowUps(BaseModel):
+    rep_name: str
+    overdue: int
+    oldest_days: int
+
+
+class TierChangeItem(BaseModel):
+    account_id: int
+    account_name: str
+    old_tier: Tier | None
+    new_tier: Tier
+    reason: str | None
+    changed_at: datetime
+
+
+class RepCoverage(BaseModel):
+    rep_name: str
+    key_accounts: int
+    touched: int  # key accounts with at least one touch in the week
+    touches: int
+
+    @property
+    def per_account(self) -> float:
+        return self.touches / self.key_accounts if self.key_accounts else 0.0
+
+
+class ComplaintItem(BaseModel):
+    account_id: int
+    account_name: str
+    author_name: str | None
+    occurred_at: datetime
+    text: str
+
+
+class DigestData(BaseModel):
+    manager_id: int
+    manager_name: str
+    manager_email: str
+    slack_user_id: str | None
+    timezone: str
+    week: str
+    week_start: date
+    week_end: date  # the last day of the week (a Sunday)
+    team_size: int
+    accounts: int
+    currency: str = "USD"
+    movement: Movement = Movement()
+    pipeline: WeightedPipeline = WeightedPipeline()
+    untouched: Section[UntouchedItem] = Section()
+    plans: Section[PlanItem] = Section()
+    follow_ups: Section[RepFollowUps] = Section()
+    tier_changes: Section[TierChangeItem] = Section()
+    coverage: Section[RepCoverage] = Section()
+    complaints: Section[ComplaintItem] = Section()

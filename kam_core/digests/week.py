@@ -1,0 +1,60 @@
+"""ISO weeks ("2026-W48") and their bounds in a person's own timezone.
+
+A digest covers Monday 00:00 to the next Monday 00:00 local time, so a manager in
+Shanghai and one in New York get the same calendar week, at different UTC instants.
+"""
+
+import re
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from kam_core.errors import InvalidInput
+
+WEEK_KEY = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.IGNORECASE)
+
+
+def zone(name: str | None, fallback: str = "UTC") -> ZoneInfo:
+    """The named IANA zone; an unknown or empty name falls back (Slack sometimes has none)."""
+    for candidate in (name, fallback, "UTC"):
+        try:
+            return ZoneInfo(candidate) if candidate else ZoneInfo("UTC")
+        except (ZoneInfoNotFoundError, ValueError):
+            continue
+    return ZoneInfo("UTC")
+
+
+def parse_week(text: str) -> str:
+    """The canonical key ("2026-W48") of what a person typed, or a clear InvalidInput."""
+    match = WEEK_KEY.match((text or "").strip())
+    if match:
+        year, number = int(match.group(1)), int(match.group(2))
+        try:
+            return week_key(date.fromisocalendar(year, number, 1))
+        except ValueError:
+            pass
+    raise InvalidInput(field="week", problem=f"“{text}” is not an ISO week; write it like 2026-W48")
+
+
+def week_key(day: date) -> str:
+    year, number, _ = day.isocalendar()
+    return f"{year}-W{number:02d}"
+
+
+def monday_of(key: str) -> date:
+    year, number = key.split("-W")
+    return date.fromisocalendar(int(year), int(number), 1)
+
+
+def previous_week(now: datetime, tz: ZoneInfo) -> str:
+    """The week that ended most recently where the person is."""
+    return week_key(now.astimezone(tz).date() - timedelta(days=7))
+
+
+def bounds(key: str, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    """[start, end) of the week in aware UTC: local Monday 00:00 to the next local Monday 00:00."""
+    start = monday_of(key)
+    return _utc(start, tz), _utc(start + timedelta(days=7), tz)
+
+
+def _utc(day: date, tz: ZoneInfo) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=tz).astimezone(UTC)
