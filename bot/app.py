@@ -4,9 +4,11 @@ import logging
 
 from slack_bolt import App
 from slack_sdk import WebClient
-from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 import handlers
+from bot.observability import slack_api
+from bot.observability.context import ContextExecutor
+from bot.observability.middleware import observe_requests
 from bot.runtime import Runtime
 from bot.settings import Settings
 
@@ -14,7 +16,7 @@ from bot.settings import Settings
 def web_client(settings: Settings) -> WebClient:
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
     return WebClient(token=token, base_url=settings.slack_api_url,
-                     retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=3)])
+                     retry_handlers=slack_api.retry_handlers())  # waits out rate limits, counts errors
 
 
 def create_app(settings: Settings, *, runtime: Runtime | None = None, process_before_response: bool = False) -> App:
@@ -27,6 +29,8 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None, process_be
         signing_secret=settings.slack_signing_secret.get_secret_value(),
         process_before_response=process_before_response,
         logger=logging.getLogger("kam.bolt"),
+        listener_executor=ContextExecutor(max_workers=5),  # listeners see the request's correlation id
     )
+    app.use(observe_requests)
     handlers.register(app, runtime)
     return app

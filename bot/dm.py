@@ -18,7 +18,7 @@ class SlackMessenger:
     def timezone_of(self, user_id: str) -> str | None:
         try:
             return (self.client.users_info(user=user_id).get("user") or {}).get("tz") or None
-        except SlackApiError:
+        except (SlackApiError, OSError):  # best effort: the stored timezone serves meanwhile
             return None
 
     def post(self, user_id: str, message: dict) -> tuple[str | None, str | None]:

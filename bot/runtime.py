@@ -17,7 +17,7 @@ class Runtime:
 
     @cached_property
     def engine(self) -> Engine:
-        return make_engine(self.settings.database_url)
+        return make_engine(self.settings.database_url, busy_timeout_ms=self.settings.sqlite_busy_timeout_ms)
 
     @cached_property
     def sessions(self) -> sessionmaker[Session]:

@@ -18,6 +18,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import select
 
+from bot.digests import send_due_digests
+from bot.dm import SlackMessenger
 from bot.runtime import Runtime
 from handlers.render.reminders import reminder_message
 from kam_core.clock import utcnow
@@ -37,17 +39,22 @@ def worker_id() -> str:
     return f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
 
-def dm_poster(client: WebClient) -> Post:
-    """Render a reminder and send it as a DM (conversations.open once per user, then chat.postMessage).
-    Raises SlackApiError when Slack refuses; slack_sdk's retry handler waits out a 429."""
-    channels: dict[str, str] = {}
+class SlackRefused(Exception):
+    pass
 
-    def post(reminder: DueReminder) -> tuple[str, str]:
+
+def dm_poster(client: WebClient) -> Post:
+    """Render a reminder and DM it through the messenger the digests use (bot/dm.py: a 429 is
+    waited out there). Slack's refusal is raised with its one-word reason, which the delivery records."""
+    messenger = SlackMessenger(client)
+
+    def post(reminder: DueReminder) -> tuple[str | None, str | None]:
         user = reminder.recipient.slack_user_id
-        if user not in channels:
-            channels[user] = client.conversations_open(users=user)["channel"]["id"]
-        answer = client.chat_postMessage(channel=channels[user], **reminder_message(reminder).as_kwargs())
-        return answer["channel"], answer["ts"]
+        try:
+            return messenger.post(user, reminder_message(reminder).as_kwargs())
+        except SlackApiError as error:
+            raise SlackRefused(f"Slack answered {error.response.get('error') or error.response.status_code}"
+                               f" for {user}") from None
 
     return post
 
@@ -64,20 +71,11 @@ def _no_post(reminder: DueReminder) -> tuple[str, str]:
     raise RuntimeError("no Slack client: only a dry run can go without one")
 
 
-def send_digests(runtime: Runtime, client: WebClient, *, now: datetime, worker: str) -> dict | None:
-    """The digests due now, sent by the digest module; None while that module is not there."""
-    try:
-        from bot.digests import send_due_digests
-    except ImportError:
-        return None
-    return send_due_digests(runtime, client, now=now, worker=worker)
-
-
-def slack_timezone(client: WebClient, slack_user_id: str) -> str | None:
-    try:
-        return (client.users_info(user=slack_user_id).get("user") or {}).get("tz")
-    except SlackApiError:
-        return None
+def refresh_all_timezones(runtime: Runtime, client: WebClient) -> int:
+    """Everyone's zone from Slack at once (for `kam remind send --refresh-timezones`)."""
+    with transaction(runtime.sessions) as session:
+        people = session.scalars(select(Person).where(Person.active, Person.slack_user_id.is_not(None))).all()
+        return refresh_timezones(session, people=people, lookup=SlackMessenger(client).timezone_of)
 
 
 @dataclass
@@ -100,8 +98,8 @@ class Scheduler:
         now = now or utcnow()
         tick = Tick()
         tick.timezones = self._job(tick, "timezones", lambda: self.refresh_timezones(now)) or 0
-        tick.digests = self._job(tick, "digests", lambda: send_digests(self.runtime, self.client, now=now,
-                                                                        worker=self.worker))
+        tick.digests = self._job(tick, "digests", lambda: send_due_digests(self.runtime, self.client, now=now,
+                                                                            worker=self.worker))
         tick.reminders = self._job(tick, "reminders", lambda: send_reminders(self.runtime, self.client, now=now,
                                                                               worker=self.worker))
         r = tick.reminders or SendReport()
@@ -133,20 +131,22 @@ class Scheduler:
         batch, self._tz_queue = self._tz_queue[:TZ_BATCH], self._tz_queue[TZ_BATCH:]
         with transaction(self.runtime.sessions) as session:
             people = session.scalars(select(Person).where(Person.id.in_(batch))).all()
-            return refresh_timezones(session, people=people, lookup=lambda uid: slack_timezone(self.client, uid))
+            return refresh_timezones(session, people=people, lookup=SlackMessenger(self.client).timezone_of)
 
     def _job(self, tick: Tick, name: str, work):
         """One job's failure (database down, Slack unreachable) is logged; the next tick tries again."""
         try:
             return work()
         except Exception as error:  # noqa: BLE001 - the loop must outlive any one job
-            log.error("job %s failed: %s: %s", name, type(error).__name__, str(error).splitlines()[0][:200] if str(error)
-                      else "", exc_info=log.isEnabledFor(logging.DEBUG))
+            reason = str(error).splitlines()[0][:200] if str(error) else ""
+            log.error("job %s failed: %s: %s", name, type(error).__name__, reason,
+                      exc_info=log.isEnabledFor(logging.DEBUG))
             tick.errors.append(name)
             return None
 
 
 def _counts(digests: dict | None) -> str:
+    """Digest outcomes, e.g. "sent=2,not_due=40"; "-" when the job failed."""
     if digests is None:
         return "-"
-    return ",".join(f"{k}={v}" for k, v in sorted(digests.items()))
+    return ",".join(f"{k}={v}" for k, v in sorted(digests.items())) or "none"

@@ -1,14 +1,19 @@
 """Entry point for gunicorn: `gunicorn 'bot.wsgi:application'` (settings from the environment)."""
 
+import threading
+
 from bot.app import create_app
+from bot.observability.logging import configure_once
 from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.web import wsgi_app
 
 
 def build():
+    configure_once()
     settings = Settings()
-    return wsgi_app(create_app(settings, runtime=Runtime(settings)))
+    runtime = Runtime(settings)
+    return wsgi_app(create_app(settings, runtime=runtime), runtime)
 
 
 def application(environ, start_response):
@@ -16,8 +21,11 @@ def application(environ, start_response):
     # (gunicorn's master, tests) never calls Slack.
     global _app
     if _app is None:
-        _app = build()
+        with _building:  # gunicorn's threads may take the first requests together
+            if _app is None:
+                _app = build()
     return _app(environ, start_response)
 
 
 _app = None
+_building = threading.Lock()

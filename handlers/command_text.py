@@ -33,7 +33,8 @@ ALIASES = {"opportunities": Verb.opps, "opp": Verb.opps, "deals": Verb.opps, "no
 
 
 def parse(text: str) -> Command:
-    text = " ".join((text or "").replace("\u00a0", " ").split(" ")).strip()
+    # NUL: PostgreSQL cannot store it in text, and no one means to type it.
+    text = " ".join((text or "").replace("\u00a0", " ").replace("\x00", "").split(" ")).strip()
     if not text:
         return Command(verb=Verb.help)
     first, _, rest = text.partition(" ")

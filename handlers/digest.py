@@ -55,23 +55,29 @@ def _preview(kam: Kam, default_timezone: str) -> Message:
 
 def _move(kam: Kam, words: list[str], default_timezone: str) -> Message:
     weekday = hour = None
-    for word in words:
+    for word in (w.rstrip(",.") for w in words):
         if word in FILLERS:
             continue
-        if word.rstrip(",.") in WEEKDAYS:
-            weekday = WEEKDAYS[word.rstrip(",.")] + 1
-        elif match := HOUR.match(word):
-            hour = int(match.group(1)) % 12 + (12 if match.group(2) == "pm" else 0) if match.group(2) \
-                else int(match.group(1))
-            if hour > 23:
-                return text_message(piece(T, "bad_hour", text=word))
-        else:
-            return text_message(piece(T, "bad_day", text=word) if word.isalpha() else piece(T, "bad_hour", text=word))
+        if word in WEEKDAYS:
+            weekday = WEEKDAYS[word] + 1
+        elif (hour := _hour(word)) is None:
+            return text_message(piece(T, "bad_day" if word.isalpha() else "bad_hour", text=word))
     if weekday is None and hour is None:
         return text_message(piece(T, "usage"))
     schedule = set_schedule(kam.session, actor=kam.actor, person=kam.person, weekday=weekday, hour=hour,
                             default_timezone=default_timezone)
     return schedule_message("moved", schedule)
+
+
+def _hour(word: str) -> int | None:
+    """The hour of the day in "8", "08:00", "17", "9am" or "5pm"; None when there is none."""
+    match = HOUR.match(word)
+    if not match:
+        return None
+    hour, suffix = int(match.group(1)), match.group(2)
+    if suffix:
+        hour = hour % 12 + (12 if suffix == "pm" else 0) if hour <= 12 else 99
+    return hour if hour <= 23 else None
 
 
 def register(app: App, runtime: Runtime) -> None:

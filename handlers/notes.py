@@ -8,8 +8,6 @@ Notes ride in button values (handlers/note_text.Draft); a note too long for one 
 
 import logging
 import re
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -22,7 +20,8 @@ from slack_sdk.errors import SlackApiError
 from bot.runtime import Runtime
 from handlers import commands
 from handlers.command_text import Command, Verb
-from handlers.errors import friendly
+from handlers.confirm import deliver, retrying
+from handlers.errors import friendly, slack_error_message
 from handlers.ids import ActionId, BlockId, CallbackId
 from handlers.note_text import Draft, parse_note, split_account
 from handlers.render import Message
@@ -32,17 +31,18 @@ from handlers.render.notes import (
 )
 from handlers.session import Kam, answer_as
 from kam_core.accounts.search import Outcome, SearchResult, search_accounts
+from kam_core.db import transaction
 from kam_core.enums import InteractionKind, Source
 from kam_core.errors import NotFound, TextTooLong
+from kam_core.events import first_time
 from kam_core.interactions.dates import moment_on
 from kam_core.interactions.models import MAX_TEXT
 from kam_core.interactions.schemas import InteractionView
 from kam_core.interactions.service import log_interaction, log_target, undo_interaction
-from templates import error_message, piece
+from templates import piece
 
 log = logging.getLogger("kam.handlers.notes")
 T = "slack/notes.j2"
-SEEN_EVENTS = 2000
 INLINE_ERROR_LIMIT = 300
 
 
@@ -72,7 +72,7 @@ def save(kam: Kam, draft: Draft) -> Done | Message:
 
 def not_found(result: SearchResult) -> Message:
     suggestion = result.best.name if result.best else None
-    return text_only(error_message(NotFound(what="account", name=result.query, suggestion=suggestion)))
+    return text_only(slack_error_message(NotFound(what="account", name=result.query, suggestion=suggestion)))
 
 
 def quick_log(kam: Kam, cmd: Command, *, command: dict, client: WebClient, **_) -> Message | None:
@@ -82,7 +82,7 @@ def quick_log(kam: Kam, cmd: Command, *, command: dict, client: WebClient, **_) 
         return None if open_view(client, command["trigger_id"], view) else text_only(piece(T, "modal_trouble"))
     draft = Draft(key=f"cmd:{command['trigger_id']}", text=cmd.text, source=Source.slash_command)
     if len(cmd.text) > MAX_TEXT:
-        return kept(text_only(error_message(TextTooLong(length=len(cmd.text), limit=MAX_TEXT))), cmd.text)
+        return kept(text_only(slack_error_message(TextTooLong(length=len(cmd.text), limit=MAX_TEXT))), cmd.text)
     if not cmd.account:
         return kept(text_only(piece(T, "need_account")), cmd.text)
     result = search_accounts(kam.session, query=cmd.account)
@@ -208,26 +208,6 @@ def submit_form(kam: Kam, form: LogForm, meta: ModalMeta, key: str) -> Interacti
 
 # ---- direct messages --------------------------------------------------------------------------
 
-class RecentIds:
-    """Event ids seen lately, so Slack's retries of an event do not answer twice (per process)."""
-
-    def __init__(self, size: int) -> None:
-        self._ids: OrderedDict[str, None] = OrderedDict()
-        self._size = size
-        self._lock = threading.Lock()
-
-    def first_time(self, event_id: str | None) -> bool:
-        if not event_id:
-            return True
-        with self._lock:
-            if event_id in self._ids:
-                return False
-            self._ids[event_id] = None
-            while len(self._ids) > self._size:
-                self._ids.popitem(last=False)
-            return True
-
-
 def dm_reply(kam: Kam, event: dict) -> Message:
     """What the bot answers a DM with: a preview to confirm, candidates, or how to write a note."""
     parts = split_account(event.get("text") or "")
@@ -235,7 +215,7 @@ def dm_reply(kam: Kam, event: dict) -> Message:
         return text_only(piece(T, "dm_help"))
     query, text = parts
     if len(text) > MAX_TEXT:
-        return text_only(error_message(TextTooLong(length=len(text), limit=MAX_TEXT)))
+        return text_only(slack_error_message(TextTooLong(length=len(text), limit=MAX_TEXT)))
     key = f"dm:{event.get('client_msg_id') or event['channel'] + ':' + event['ts']}"
     draft = Draft(key=key, text=text, source=Source.direct_message)
     result = search_accounts(kam.session, query=query)
@@ -253,28 +233,22 @@ def dm_reply(kam: Kam, event: dict) -> Message:
 
 def in_place(body: dict, client: WebClient, respond, message: Message) -> None:
     """Replace the message holding the button: chat.update for the bot's own (DM) messages,
-    the response_url for ephemeral ones."""
+    the response_url for ephemeral ones (and when chat.update fails)."""
     container = body.get("container") or {}
+    ways = []
     if not container.get("is_ephemeral") and body.get("message") and container.get("channel_id"):
-        try:
-            client.chat_update(channel=container["channel_id"], ts=container["message_ts"], **message.as_kwargs())
-            return
-        except SlackApiError as error:
-            log.warning("chat.update failed (%s); answering through response_url", error.response.get("error"))
-    respond(replace_original=True, **message.as_kwargs())
+        ways.append(lambda: retrying(client.chat_update, channel=container["channel_id"], ts=container["message_ts"],
+                                     **message.as_kwargs()))
+    deliver(*ways, lambda: respond(replace_original=True, **message.as_kwargs()))
 
 
 def tell(client: WebClient, channel: str, message: Message) -> None:
-    """Post to a DM; a Slack failure here is logged, never undoes a save that happened before."""
-    try:
-        client.chat_postMessage(channel=channel, **message.as_kwargs())
-    except SlackApiError as error:
-        log.warning("chat.postMessage to %s failed: %s", channel, error.response.get("error"))
+    """Post to a DM, trying again while Slack fails; a failure never undoes a save made before."""
+    deliver(lambda: retrying(client.chat_postMessage, channel=channel, **message.as_kwargs()))
 
 
 def register(app: App, runtime: Runtime) -> None:
     commands.route(Verb.log, quick_log)
-    seen = RecentIds(SEEN_EVENTS)
 
     @app.action(re.compile(rf"^{re.escape(ActionId.log_interaction)}(:\d+)?$"))
     def card_button(ack: Ack, body: dict, client: WebClient) -> None:
@@ -371,7 +345,7 @@ def register(app: App, runtime: Runtime) -> None:
     def first_delivery(body: dict, next: Callable[[], None]) -> BoltResponse | None:
         """Slack redelivers an event it thinks we missed (X-Slack-Retry-Num); answer the copy with a
         bare 200 before any listener runs, so a DM never gets two previews."""
-        if seen.first_time(body.get("event_id")):
+        if first_delivery_of(runtime, body.get("event_id")):
             next()
             return None
         return BoltResponse(status=200, body="")
@@ -383,6 +357,19 @@ def register(app: App, runtime: Runtime) -> None:
             return
         reply = answer_as(runtime, event["user"], client, lambda kam: dm_reply(kam, event))
         tell(client, event["channel"], reply)
+
+
+def first_delivery_of(runtime: Runtime, event_id: str | None) -> bool:
+    """Whether no process has handled this event yet (the claim is in the database, so every server
+    process agrees). When the database cannot be asked, the event is handled: the rep is told then."""
+    if not event_id:
+        return True
+    try:
+        with transaction(runtime.sessions) as session:
+            return first_time(session, key=f"slack-event:{event_id}")
+    except Exception:  # noqa: BLE001 - a reply saying the database is down beats silence
+        log.warning("could not check event %s for an earlier delivery", event_id, exc_info=True)
+        return True
 
 
 def _permalink(client: WebClient, channel: str | None, ts: str | None) -> str | None:

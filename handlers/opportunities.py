@@ -12,6 +12,7 @@ from slack_sdk.webhook import WebhookClient
 from bot.runtime import Runtime
 from handlers import commands
 from handlers.command_text import Command, Verb
+from handlers.confirm import deliver, retrying
 from handlers.errors import friendly
 from handlers.ids import ActionId, BlockId, CallbackId
 from handlers.render import Message
@@ -63,15 +64,19 @@ def chosen_stage_id(view: dict) -> int:
     return int(chosen["value"])
 
 
-def confirm(client: WebClient, user_id: str, channel_id: str | None, message: Message) -> None:
-    """Ephemeral in the channel of the button; a DM when that is unknown or refused."""
+def confirm(client: WebClient, user_id: str, channel_id: str | None, message: Message,
+            response_url: str | None = None) -> None:
+    """Ephemeral in the channel of the button; a DM when that is unknown or refused; the button's
+    response_url when Slack refuses both (the move is saved whatever happens here)."""
+    ways = []
     if channel_id:
-        try:
-            client.chat_postEphemeral(channel=channel_id, user=user_id, **message.as_kwargs())
-            return
-        except SlackApiError as error:
-            log.info("ephemeral confirmation refused (%s); sending a DM", error.response.get("error"))
-    client.chat_postMessage(channel=user_id, **message.as_kwargs())
+        ways.append(lambda: retrying(client.chat_postEphemeral, channel=channel_id, user=user_id,
+                                     **message.as_kwargs()))
+    ways.append(lambda: retrying(client.chat_postMessage, channel=user_id, **message.as_kwargs()))
+    if response_url:
+        ways.append(lambda: WebhookClient(response_url).send(response_type="ephemeral", replace_original=False,
+                                                             **message.as_kwargs()))
+    deliver(*ways)
 
 
 def refresh_list(runtime: Runtime, client: WebClient, user_id: str, response_url: str, account_id: int) -> None:
@@ -129,6 +134,6 @@ def register(app: App, runtime: Runtime) -> None:
             ack(response_action="errors", errors={BlockId.stage: moved.text})
             return
         ack()
-        confirm(client, user_id, meta.channel_id, moved_message(moved))
+        confirm(client, user_id, meta.channel_id, moved_message(moved), meta.response_url)
         if meta.response_url:
             refresh_list(runtime, client, user_id, meta.response_url, moved.account_id)

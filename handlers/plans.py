@@ -9,6 +9,7 @@ from slack_sdk import WebClient
 from bot.runtime import Runtime
 from handlers import commands
 from handlers.command_text import Command, Verb
+from handlers.confirm import deliver, retrying
 from handlers.ids import ActionId
 from handlers.opportunities import id_and_version
 from handlers.render import Message
@@ -62,7 +63,9 @@ def register(app: App, runtime: Runtime) -> None:
             return Refreshed(plan_for(kam, plan.account_id))
 
         outcome = answer_as(runtime, body["user"]["id"], client, complete)
-        if isinstance(outcome, Refreshed):
-            respond(replace_original=True, **outcome.message.as_kwargs())
+        if isinstance(outcome, Refreshed):  # saved: if the list cannot be redrawn, the plan comes by DM
+            deliver(lambda: respond(replace_original=True, **outcome.message.as_kwargs()),
+                    lambda: retrying(client.chat_postMessage, channel=body["user"]["id"],
+                                     **outcome.message.as_kwargs()))
         else:
             respond(replace_original=False, response_type="ephemeral", **outcome.as_kwargs())

@@ -1,12 +1,13 @@
 """Turning what a rep typed into one account, or a question back to them."""
 
+from handlers.errors import slack_error_message
 from handlers.ids import ActionId
 from handlers.render import Message
 from handlers.render.common import candidates_message, text_message
 from handlers.session import Kam
 from kam_core.accounts.search import Outcome, search_accounts
 from kam_core.errors import NotFound
-from templates import error_message, piece
+from templates import piece
 
 
 def resolve_account(kam: Kam, query: str, *, then: ActionId, verb: str) -> int | Message:
@@ -20,4 +21,4 @@ def resolve_account(kam: Kam, query: str, *, then: ActionId, verb: str) -> int |
     if result.outcome == Outcome.ambiguous:
         return candidates_message(result, then)
     suggestion = result.best.name if result.best else None
-    return text_message(error_message(NotFound(what="account", name=query, suggestion=suggestion)))
+    return text_message(slack_error_message(NotFound(what="account", name=query, suggestion=suggestion)))

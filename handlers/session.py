@@ -51,6 +51,9 @@ def kam_session(runtime: Runtime, slack_user_id: str, client: WebClient | None =
 def linked_person(session: Session, slack_user_id: str, client: WebClient | None) -> Person:
     """The person linked to this Slack user; on first contact, link by the Slack
     profile's email when exactly one active person has it."""
+    if not isinstance(slack_user_id, str) or not slack_user_id.strip():
+        # A payload without a user id: `slack_user_id == None` would match the first unlinked person.
+        raise NotLinked(slack_user_id="?")
     person = session.scalar(select(Person).where(Person.slack_user_id == slack_user_id, Person.active))
     if person is not None:
         return person

@@ -36,6 +36,10 @@ class Conflict(KamError):
     code = "conflict"  # params: what, changed_by
 
 
+class Unavailable(KamError):
+    code = "unavailable"  # no params: the database (or another store) could not be reached
+
+
 class ImportFailed(KamError):
     code = "import_failed"  # params: file, row, field, problem
 

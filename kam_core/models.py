@@ -14,6 +14,7 @@ from kam_core.audit.models import AuditEntry  # noqa: F401
 from kam_core.base import Base  # noqa: F401
 from kam_core.changes import ACCOUNT_NAMES, ChangeMarker, watch
 from kam_core.delivery.models import Delivery, NotificationPreference  # noqa: F401
+from kam_core.events import ProcessedEvent  # noqa: F401
 from kam_core.interactions.models import FollowUp, Interaction, interaction_contacts  # noqa: F401
 from kam_core.opportunities.models import Opportunity, Stage, StageChange  # noqa: F401
 from kam_core.people.models import Person  # noqa: F401

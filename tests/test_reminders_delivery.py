@@ -14,8 +14,10 @@ from bot.scheduler import dm_poster, send_reminders
 from bot.settings import Settings
 from kam_core.db import transaction
 from kam_core.delivery.models import Delivery
-from kam_core.delivery.service import set_preference
+from kam_core.delivery.service import CLAIM_TIMEOUT, claim, ensure, set_preference
+from kam_core.accounts.models import Account
 from kam_core.enums import Tier
+from kam_core.people.models import Person
 from kam_core.reminders.delivery import delivery_status, send_due_reminders
 from tests.factories import make_account, make_contact, make_follow_up, make_interaction, make_person
 
@@ -121,32 +123,43 @@ def test_a_failed_dm_is_recorded_and_sent_on_the_next_run(runtime, slack, world)
     assert len(dms(slack, NINA)) == 3  # each kind once
 
 
+def run_directly(runtime, post, worker):
+    return send_due_reminders(runtime.sessions, policy=runtime.policy, now=EVENING_UTC + timedelta(hours=1),
+                              default_timezone="UTC", worker=worker, post=post)
+
+
 def test_a_crash_halfway_resumes_without_duplicates(runtime, slack, world):
     posted = []
     real_post = dm_poster(web_client(runtime.settings))
 
-    def dies_on_the_second(reminder):
+    def interrupted_on_the_second(reminder):
         if posted:
-            raise SystemExit("killed")  # the process dies while this row is claimed
+            raise SystemExit("stopped")
         posted.append(reminder)
         return real_post(reminder)
 
-    def run(post, worker):
-        return send_due_reminders(runtime.sessions, policy=runtime.policy, now=EVENING_UTC + timedelta(hours=1),
-                                  default_timezone="UTC", worker=worker, post=post)
-
     with pytest.raises(SystemExit):
-        run(dies_on_the_second, "crashed")
+        run_directly(runtime, interrupted_on_the_second, "crashed")
     assert len(slack.calls_to("chat.postMessage")) == 1
 
-    # Another copy right away: the dead claim is still fresh, so it is left alone (it may have been posted).
-    again = run(real_post, "survivor")
-    assert again.count("skipped") == 1 and again.count("sent") == 4
+    resumed = run_directly(runtime, real_post, "next run")
+    assert resumed.count("sent") == 5 and resumed.count("failed") == 0
+    assert len(dms(slack, NINA)) == 3 and len(dms(slack, TOM)) == 3
+
+
+def test_a_process_killed_while_sending_is_taken_over_after_the_claim_timeout(runtime, slack, world):
+    real_post = dm_poster(web_client(runtime.settings))
+    # What a SIGKILL between claim and send leaves behind: Tom's morning DM claimed, never finished.
+    stuck = ensure(runtime.sessions, kind="followups", person_id=world[TOM]["person"], period_key="2030-01-17")
+    assert claim(runtime.sessions, stuck, worker="killed")
+
+    again = run_directly(runtime, real_post, "survivor")  # the claim is fresh: it may still be posting
+    assert again.count("skipped") == 1 and again.count("sent") == 5
     with transaction(runtime.sessions) as session:
-        session.execute(update(Delivery).where(Delivery.status == "sending")
-                        .values(claimed_at=datetime.now(UTC) - timedelta(minutes=11)))
-    resumed = run(real_post, "survivor")
-    assert resumed.count("sent") == 1 and resumed.count("skipped") == 0
+        session.execute(update(Delivery).where(Delivery.id == stuck)
+                        .values(claimed_at=datetime.now(UTC) - CLAIM_TIMEOUT - timedelta(minutes=1)))
+    taken_over = run_directly(runtime, real_post, "survivor")
+    assert taken_over.count("sent") == 1 and taken_over.count("skipped") == 0
     assert len(dms(slack, NINA)) == 3 and len(dms(slack, TOM)) == 3
 
 
@@ -169,7 +182,8 @@ def test_the_cadence_nudge_comes_at_most_once_per_account_per_week(runtime, slac
     assert len(texts(slack, NINA)) == 2
 
     with transaction(runtime.sessions) as session:
-        account = make_account(session, owner_id=world[NINA]["person"], name="Second Key", computed_tier=Tier.key)
+        nina = session.get(Person, world[NINA]["person"])
+        account = make_account(session, owner=nina, name="Second Key", computed_tier=Tier.key)
         make_interaction(session, account=account, occurred_at=datetime(2030, 1, 1, tzinfo=UTC))
     send(runtime, slack, monday + timedelta(days=8))  # Second Key passed its 14 days in week 4
     assert texts(slack, NINA)[-1] == "🔑 Second Key has gone quiet" and len(texts(slack, NINA)) == 3
@@ -187,8 +201,21 @@ def test_a_care_item_is_announced_once_and_new_ones_still_come(runtime, slack, w
     assert len(dms(slack, NINA)) == 1
 
     with transaction(runtime.sessions) as session:
-        make_account(session, owner_id=world[NINA]["person"], name="Renewing Co", renewal_date=date(2030, 1, 21))
+        nina = session.get(Person, world[NINA]["person"])
+        make_account(session, owner=nina, name="Renewing Co", renewal_date=date(2030, 1, 21))
     send(runtime, slack, EVENING_UTC + timedelta(days=2))
     latest = dms(slack, NINA)[-1]
     rows = [b["text"]["text"] for b in latest["blocks"] if b["type"] == "section"]
     assert len(rows) == 1 and "Renewing Co" in rows[0] and "contract renewal in 3 days" in rows[0]
+
+
+def test_a_long_list_stays_within_slack_limits_and_says_how_many_more(runtime, slack, world):
+    with transaction(runtime.sessions) as session:
+        account = session.get(Account, world[NINA]["account"])
+        for n in range(40):
+            make_follow_up(session, account=account, due_on=date(2030, 1, 1), title=f"Task {n} " + "x" * 400,
+                           created_at=LONG_AGO)
+    send(runtime, slack, EVENING_UTC)
+    morning = next(m for m in dms(slack, NINA) if m["text"].startswith("⏰"))
+    assert morning["text"] == "⏰ 41 follow-ups for today (41 overdue)"
+    assert morning["blocks"][-1]["elements"][0]["text"].startswith("…and 26 more follow-ups due.")

@@ -45,7 +45,8 @@ def send(week: str | None = WeekOption,
          database: str | None = DatabaseOption) -> None:
     """Send the digests that are due now (or those of --week) by DM, each at most once. Safe to run hourly."""
     rt = runtime(database)
-    if not dry_run and rt.settings.slack_bot_token is None:
+    token = rt.settings.slack_bot_token
+    if not dry_run and not (token and token.get_secret_value()):
         typer.echo(render(T, part="no_token"), err=True)
         raise typer.Exit(1)
     try:

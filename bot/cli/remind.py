@@ -1,6 +1,5 @@
 """`kam remind send|status` (safe from cron every hour) and `kam scheduler` (the long-running loop)."""
 
-import logging
 import signal
 import threading
 from datetime import UTC, datetime, timedelta
@@ -9,13 +8,14 @@ import typer
 
 from bot.app import web_client
 from bot.cli.common import DatabaseOption, runtime
-from bot.scheduler import Scheduler, send_reminders, worker_id
+from bot.observability.logging import configure_logging
+from bot.scheduler import Scheduler, refresh_all_timezones, send_reminders, worker_id
 from kam_core.clock import utcnow
+from kam_core.db import transaction
+from kam_core.errors import KamError
 from kam_core.reminders.delivery import delivery_status
 from kam_core.reminders.preferences import kind_named
 from kam_core.reminders.schemas import KINDS
-from kam_core.db import transaction
-from kam_core.errors import KamError
 from templates import error_message, piece
 
 app = typer.Typer(no_args_is_help=True, help="Rep reminders: morning follow-ups, cadence nudges, care touches.")
@@ -27,6 +27,8 @@ def send(
     dry_run: bool = typer.Option(False, "--dry-run", help="Show what is due now; send nothing, record nothing."),
     kind: list[str] = typer.Option(None, "--kind", help="Only this kind: followups, cadence or care (repeatable)."),
     now: str | None = typer.Option(None, "--now", help="Pretend it is this UTC time (ISO), e.g. with --dry-run."),
+    refresh_timezones: bool = typer.Option(False, "--refresh-timezones",
+                                           help="First take everyone's timezone from Slack (users.info)."),
     database: str | None = DatabaseOption,
 ) -> None:
     """Send the reminders due now. Each goes once, so running this every hour is safe."""
@@ -41,6 +43,8 @@ def send(
         typer.echo(piece(T, "no_token"), err=True)
         raise typer.Exit(1)
     client = None if dry_run else web_client(rt.settings)
+    if refresh_timezones and client is not None:
+        refresh_all_timezones(rt, client)
     report = send_reminders(rt, client, now=at, worker=worker_id(), dry_run=dry_run, kinds=kinds)
     typer.echo(piece(T, "send_report", report=report, kinds=kinds, dry_run=dry_run, now=at))
     if report.count("failed"):
@@ -61,8 +65,7 @@ def scheduler(interval: float = typer.Option(60, "--interval", min=1, help="Seco
               database: str | None = DatabaseOption) -> None:
     """Send digests and reminders at each person's local time, until stopped. Several copies may run:
     the database makes sure each message goes once."""
-    if not logging.getLogger().handlers:
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    configure_logging()
     rt = runtime(database)
     if rt.settings.slack_bot_token is None:
         typer.echo(piece(T, "no_token"), err=True)

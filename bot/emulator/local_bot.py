@@ -32,7 +32,7 @@ class LocalBot:
         })
         self.runtime = Runtime(self.settings)
         app = create_app(self.settings, runtime=self.runtime, process_before_response=self.process_before_response)
-        self.server = BackgroundServer(wsgi_app(app)).__enter__()
+        self.server = BackgroundServer(wsgi_app(app, self.runtime)).__enter__()
         self.driver = SlackDriver(self.server.url + SLACK_PATH, self.signing_secret, self.slack)
         return self
 

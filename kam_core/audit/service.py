@@ -27,9 +27,15 @@ def _jsonable(value: Any) -> Any:
 
 def last_changed_by(session: Session, *, entity: str, entity_id: int) -> str:
     """The name of whoever made the latest audited change to a record, for conflict messages."""
-    name = session.scalar(
-        select(Person.name).select_from(AuditEntry).outerjoin(Person, Person.id == AuditEntry.actor_id)
+    return last_change(session, entity=entity, entity_id=entity_id)[1]
+
+
+def last_change(session: Session, *, entity: str, entity_id: int) -> tuple[int | None, str]:
+    """(person id, name) of whoever made the latest audited change to a record; (None, "someone") if unknown."""
+    row = session.execute(
+        select(AuditEntry.actor_id, Person.name).select_from(AuditEntry)
+        .outerjoin(Person, Person.id == AuditEntry.actor_id)
         .where(AuditEntry.entity == entity, AuditEntry.entity_id == entity_id)
         .order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(1)
-    )
-    return name or "someone"
+    ).first()
+    return (row.actor_id, row.name or "someone") if row else (None, "someone")

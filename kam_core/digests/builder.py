@@ -84,12 +84,11 @@ def build_digests(session: Session, *, actor: Actor, policy: Policy, week: str, 
     teams = load_teams(session, week=parse_week(week), manager_ids=manager_ids, default_timezone=default_timezone)
     if not teams.managers:
         return []
-    rows = _gather(session, teams)
-    stages = rows.pop("stages")
-    return [_digest(teams, manager_id, share, stages, policy, top) for manager_id, share in rows.items()]
+    shares, stages = _gather(session, teams)
+    return [_digest(teams, manager_id, share, stages, policy, top) for manager_id, share in shares.items()]
 
 
-def _gather(session: Session, teams: Teams) -> dict:
+def _gather(session: Session, teams: Teams) -> tuple[dict[int, "_Rows"], dict]:
     members, window = teams.members_query, teams.window
     shares: dict = {m: _Rows() for m in teams.managers}
 
@@ -124,7 +123,7 @@ def _gather(session: Session, teams: Teams) -> dict:
         share.touches.append(row)
     for share, row in spread(queries.complaints(session, members, window), timed=True):
         share.complaints.append(row)
-    return {**shares, "stages": queries.stages(session)}
+    return shares, queries.stages(session)
 
 
 def _digest(teams: Teams, manager_id: int, rows: _Rows, stages: dict, policy: Policy, top: int) -> DigestData:
@@ -210,8 +209,9 @@ def _untouched(found: list, teams: Teams, policy: Policy, top: int) -> Section[U
     for row in found:
         days = (teams.as_of - _day(row.last_touch)).days if row.last_touch is not None else None
         if days is None or days > cadence:
-            quiet.append(UntouchedItem(account_id=row.id, account_name=row.name, owner_name=teams.names.get(row.owner_id),
-                                       days_since_touch=days, cadence_days=cadence))
+            quiet.append(UntouchedItem(account_id=row.id, account_name=row.name,
+                                       owner_name=teams.names.get(row.owner_id), days_since_touch=days,
+                                       cadence_days=cadence))
     chosen, total = _top(quiet, lambda i: (i.days_since_touch is not None, -(i.days_since_touch or 0), i.account_name),
                          top)
     return Section[UntouchedItem](items=chosen, total=total)

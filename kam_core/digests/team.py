@@ -54,8 +54,7 @@ class Teams:
     def window(self) -> tuple[datetime, datetime]:
         """From the earliest local week start to the latest local week end, so one
         query fetches every manager's week; rows are then filtered per manager."""
-        return (min((m.start for m in self.managers.values()), default=datetime.now()),
-                max((m.end for m in self.managers.values()), default=datetime.now()))
+        return min(m.start for m in self.managers.values()), max(m.end for m in self.managers.values())
 
 
 def managers_query(manager_ids: list[int] | None) -> Select:

@@ -32,7 +32,9 @@ def log_interaction(
     the author's local date (defaults to UTC's), against which dates are checked."""
     if idempotency_key and (stored := _by_key(session, idempotency_key)):
         return _view(stored, created=False)
-    text = (text or "").strip()
+    # NUL cannot be stored in PostgreSQL text (and is never meant): dropped, not an error.
+    text = (text or "").replace("\x00", "").strip()
+    next_step = next_step.replace("\x00", "") if next_step else next_step
     if not text:
         raise InvalidInput(field="note", problem="the note is empty; write what happened")
     if len(text) > MAX_TEXT:

@@ -127,6 +127,9 @@ def move_stage(session: Session, *, actor: Actor, opportunity_id: int, stage_id:
                idempotency_key: str | None = None, now: datetime, policy: Policy | None = None) -> OpportunityView:
     """Move a deal to another stage, refusing if someone changed it since the caller read `expected_version`."""
     policy = policy or Policy()
+    # Two moves of one deal at the same time queue here; the second then sees the first's
+    # version, idempotency key and name (on SQLite, BEGIN IMMEDIATE already serialises writers).
+    lock_row(session, Opportunity, opportunity_id)
     opportunity = session.get(Opportunity, opportunity_id, options=[joinedload(Opportunity.owner),
                                                                      joinedload(Opportunity.account)])
     if opportunity is None:
@@ -163,6 +166,11 @@ def move_stage(session: Session, *, actor: Actor, opportunity_id: int, stage_id:
            changes={"stage": [old_stage.name, stage.name]})
     flush_or_conflict(session, what="opportunity", duplicate_key=idempotency_key is not None)
     return current()
+
+
+def lock_row(session: Session, model, row_id: int) -> None:
+    """Hold the row until the transaction ends (SELECT ... FOR UPDATE; a no-op on SQLite)."""
+    session.execute(select(model.id).where(model.id == row_id).with_for_update())
 
 
 def flush_or_conflict(session: Session, *, what: str, duplicate_key: bool = False) -> None:

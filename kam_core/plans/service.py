@@ -15,10 +15,10 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from kam_core.accounts.access import visible_account
 from kam_core.accounts.models import Account
 from kam_core.actors import Actor
-from kam_core.audit.service import last_changed_by, record
+from kam_core.audit.service import last_change, last_changed_by, record
 from kam_core.enums import ActionStatus
 from kam_core.errors import Conflict, NotFound
-from kam_core.opportunities.service import flush_or_conflict
+from kam_core.opportunities.service import flush_or_conflict, lock_row
 from kam_core.permissions import Action, may_complete_plan_action, may_review_plan, require
 from kam_core.plans.health import PENDING, HealthAssessment, assess, objective_progress
 from kam_core.plans.models import AccountPlan, PlanAction
@@ -105,6 +105,7 @@ def complete_action(session: Session, *, actor: Actor, action_id: int, expected_
                     policy: Policy | None = None) -> PlanStatusView:
     """Mark a plan action done. Completing an action that is already done changes nothing."""
     policy = policy or Policy()
+    lock_row(session, PlanAction, action_id)  # a concurrent change of this action waits for ours
     action = session.get(PlanAction, action_id)
     if action is None:
         raise NotFound(what="plan action", name=str(action_id))
@@ -115,6 +116,10 @@ def complete_action(session: Session, *, actor: Actor, action_id: int, expected_
         account_owner_manager_id=owner.manager_id if owner else None,
     ))
     if action.status == ActionStatus.done:
+        # A double tap is fine; someone else's "done" on the version this person saw is news to them.
+        changer_id, changer = last_change(session, entity="plan_action", entity_id=action.id)
+        if expected_version not in (None, action.version) and changer_id != actor.person_id:
+            raise Conflict(what="plan action", changed_by=changer)
         return status_view(plan, policy=policy, today=now.date())
     stored_version = session.scalar(select(PlanAction.version).where(PlanAction.id == action.id))
     if stored_version != action.version or (expected_version is not None and expected_version != stored_version):

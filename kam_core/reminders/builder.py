@@ -111,10 +111,15 @@ def _done(session: Session, due: dict[Kind, list[_Due]]) -> set[tuple[str, int, 
     return {(r.kind, r.person_id, r.period_key) for r in rows}
 
 
+def _period(kind: Kind, d: _Due) -> tuple[str, int, str]:
+    """The Delivery key of a once-a-local-day kind."""
+    return kind.value, d.recipient.person_id, d.recipient.local_date.isoformat()
+
+
 # ---- follow-ups ------------------------------------------------------------------------------
 
 def _follow_ups(session: Session, due: list[_Due], done: set) -> list[DueReminder]:
-    due = [d for d in due if (Kind.followups.value, d.recipient.person_id, d.recipient.local_date.isoformat()) not in done]
+    due = [d for d in due if _period(Kind.followups, d) not in done]
     if not due:
         return []
     rows = _follow_up_rows(session, [d.recipient.person_id for d in due],
@@ -154,7 +159,8 @@ def _follow_up_reminder(rows: list, *, owner_name: str, today: date) -> FollowUp
 # ---- cadence ---------------------------------------------------------------------------------
 
 def _is_key():
-    return or_(Account.tier_override == Tier.key, and_(Account.tier_override.is_(None), Account.computed_tier == Tier.key))
+    return or_(Account.tier_override == Tier.key,
+               and_(Account.tier_override.is_(None), Account.computed_tier == Tier.key))
 
 
 def _cadence(session: Session, due: list[_Due], done: set, *, policy: Policy) -> list[DueReminder]:
@@ -190,7 +196,7 @@ def _as_date(value) -> date:
 # ---- care touches ----------------------------------------------------------------------------
 
 def _care(session: Session, due: list[_Due], done: set) -> list[DueReminder]:
-    due = [d for d in due if (Kind.care.value, d.recipient.person_id, d.recipient.local_date.isoformat()) not in done]
+    due = [d for d in due if _period(Kind.care, d) not in done]
     if not due:
         return []
     recipients = {d.recipient.person_id: d.recipient for d in due}

@@ -7,10 +7,11 @@ cores) and an n-gram inverted index that yields a few dozen fuzzy candidates
 out of 100,000s of names without scoring them all.
 """
 
+import gc
 import threading
 from array import array
 from bisect import bisect_left
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from heapq import nlargest
 from operator import itemgetter
@@ -20,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from kam_core.accounts.models import Account, AccountAlias
 from kam_core.accounts.resolver.grams import grams
-from kam_core.accounts.resolver.normalise import compact, core, has_cjk, normalise, pinyin
+from kam_core.accounts.resolver.normalise import compact, core, normalise, pinyin
 from kam_core.accounts.resolver.query import Query
 from kam_core.changes import ACCOUNT_NAMES, version
 
@@ -32,15 +33,18 @@ POSTINGS_BUDGET = 40_000
 FUZZY_CANDIDATES = 40
 
 
-def _add(table: dict, key: str, entry: int) -> None:
+def _add(table: dict, key: str, entry: int) -> bool:
+    """Add entry under key; True when the key is new."""
     found = table.get(key)
     if found is None:
         table[key] = entry
-    elif isinstance(found, int):
+        return True
+    if isinstance(found, int):
         if found != entry:
             table[key] = [found, entry]
     elif found[-1] != entry:
         found.append(entry)
+    return False
 
 
 def _entries(table: dict, key: str | None) -> list[int]:
@@ -55,68 +59,79 @@ class NameIndex:
     version: int
     account_ids: array
     account_names: list[str]
-    entry_account: array  # entry → position in account_ids
-    entry_key: list[str]  # normalised key
-    entry_core: list[str | None]  # compact core
+    entry_account: array  # entry (one name or alias) → position in account_ids
+    entry_key: list[str]  # its normalised key
+    entry_core: list[str | None]  # its core (the same object when nothing was stripped)
     entry_alias: list[str | None]  # the alias text, None when the entry is the account's name
-    exact: dict
-    cores: dict
-    pinyins: dict
-    sorted_keys: list[str]  # compact keys and cores, sorted, for prefix hits
-    sorted_entries: array
-    postings: dict
+    exact: dict  # key → entry or entries
+    cores: dict  # core → entry or entries
+    pinyins: dict  # pinyin of a CJK core → entry or entries
+    keys: list[str]  # distinct keys; the n-gram postings hold positions in it
+    sorted_names: list[str]  # distinct keys and cores, sorted, for prefix hits
+    postings: dict  # gram → positions in keys
 
     @classmethod
     def build(cls, rows, version: int = 0) -> "NameIndex":
         """rows: (account id, account name, alias text or None)."""
+        collecting = gc.isenabled()
+        gc.disable()  # hundreds of thousands of new objects, none of them garbage: skip the collector's scans
+        try:
+            return cls._build(rows, version)
+        finally:
+            if collecting:
+                gc.enable()
+
+    @classmethod
+    def _build(cls, rows, version: int) -> "NameIndex":
         positions: dict[int, int] = {}
         account_ids, account_names = array("q"), []
         entry_account, entry_key, entry_core, entry_alias = array("I"), [], [], []
-        exact, cores, pinyins, postings = {}, {}, {}, {}
-        prefixable = []
+        exact, cores, pinyins, keys = {}, {}, {}, []
+        postings: defaultdict[str, list[int]] = defaultdict(list)
+        # Many aliases repeat (a brand in several cities): normalise each text once.
+        seen: dict[str, tuple] = {}
         for account_id, name, alias in rows:
             position = positions.get(account_id)
             if position is None:
                 position = positions[account_id] = len(account_names)
                 account_ids.append(account_id)
                 account_names.append(name)
-            key = normalise(alias or name)
+            text = alias or name
+            known = seen.get(text)
+            if known is None:
+                key = normalise(text)
+                distinctive = core(key) if key else None
+                spoken = pinyin(compact(distinctive or key)) if key and not key.isascii() else None
+                known = seen[text] = (key, distinctive, spoken)
+            key, distinctive, spoken = known
             if not key:
                 continue
             entry = len(entry_key)
-            flat = compact(key)
-            distinctive = core(key)
-            flat_core = compact(distinctive) if distinctive else None
             entry_account.append(position)
             entry_key.append(key)
-            entry_core.append(flat_core)
+            entry_core.append(distinctive)
             entry_alias.append(alias)
-            _add(exact, flat, entry)
-            prefixable.append((flat, entry))
-            if flat_core:
-                _add(cores, flat_core, entry)
-                if flat_core != flat:
-                    prefixable.append((flat_core, entry))
-            if has_cjk(flat):
-                for spoken in {pinyin(flat), pinyin(flat_core) if flat_core else None}:
-                    if spoken:
-                        _add(pinyins, spoken, entry)
-            for gram in grams(flat):
-                posting = postings.get(gram)
-                if posting is None:
-                    postings[gram] = posting = array("I")
-                posting.append(entry)
-        prefixable.sort()
+            if _add(exact, key, entry):
+                key_id = len(keys)
+                keys.append(key)
+                for gram in grams(compact(key)):
+                    postings[gram].append(key_id)
+            if distinctive:
+                _add(cores, distinctive, entry)
+            if spoken:
+                _add(pinyins, spoken, entry)
+        del seen
+        sorted_names = sorted({*exact, *cores})
         return cls(version, account_ids, account_names, entry_account, entry_key, entry_core, entry_alias,
-                   exact, cores, pinyins, [p[0] for p in prefixable], array("I", (p[1] for p in prefixable)),
-                   postings)
+                   exact, cores, pinyins, keys, sorted_names,
+                   {gram: array("I", ids) for gram, ids in postings.items()})
 
     @property
     def size(self) -> int:
         return len(self.entry_key)
 
     def exact_hits(self, q: Query) -> list[int]:
-        return _entries(self.exact, q.compact)
+        return _entries(self.exact, q.key)
 
     def core_hits(self, q: Query) -> list[int]:
         return _entries(self.cores, q.core)
@@ -128,15 +143,19 @@ class NameIndex:
         return _entries(self.pinyins, q.pinyin) + (_entries(self.exact, q.pinyin) if q.cjk else [])
 
     def prefix_hits(self, q: Query) -> list[int]:
-        start = bisect_left(self.sorted_keys, q.compact)
-        end = bisect_left(self.sorted_keys, q.compact + "\U0010ffff", start,
-                          min(start + PREFIX_LIMIT, len(self.sorted_keys)))
-        return list(self.sorted_entries[start:end])
+        names = self.sorted_names
+        start = bisect_left(names, q.key)
+        end = bisect_left(names, q.key + "\U0010ffff", start, min(start + PREFIX_LIMIT, len(names)))
+        hits = []
+        for name in names[start:end]:
+            hits += _entries(self.exact, name)
+            hits += _entries(self.cores, name)
+        return hits
 
     def fuzzy_hits(self, q: Query) -> list[int]:
         wanted = grams(q.compact)
-        if q.core and q.core != q.compact:
-            wanted |= grams(q.core)
+        if q.core_compact and q.core_compact != q.compact:
+            wanted |= grams(q.core_compact)
         lists = sorted((p for g in wanted if (p := self.postings.get(g)) is not None), key=len)
         counts: Counter = Counter()
         spent = 0
@@ -149,10 +168,13 @@ class NameIndex:
             return []
         top = nlargest(FUZZY_CANDIDATES * 5, counts.items(), key=itemgetter(1))
         size = len(wanted)
-        key_len = self.entry_key
+        keys = self.keys
         # Dice coefficient on gram counts, so long names sharing many grams by chance do not crowd out.
-        ranked = nlargest(FUZZY_CANDIDATES, top, key=lambda item: item[1] / (size + len(key_len[item[0]])))
-        return [entry for entry, _ in ranked]
+        ranked = nlargest(FUZZY_CANDIDATES, top, key=lambda item: item[1] / (size + len(keys[item[0]])))
+        hits = []
+        for key_id, _ in ranked:
+            hits += _entries(self.exact, keys[key_id])
+        return hits
 
 
 _indexes: dict[str, NameIndex] = {}

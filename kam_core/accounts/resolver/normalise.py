@@ -31,17 +31,20 @@ _PLACE = re.compile("^(" + "|".join(sorted(PLACES, key=len, reverse=True)) + ")(
 _GENERIC_TAIL = re.compile("(" + "|".join(GENERIC_CJK) + ")$")
 _PARENS = re.compile(r"\(([^()]*)\)")
 _NOT_WORD = re.compile(r"[^\w&]+|_")
+_PUNCTUATION = re.compile(r"[^\w\s&]|_")
+_SPLIT = re.compile(r"[\s,]+")
 _LATIN_ACCENTED = re.compile(r"[\u00c0-\u024f]")
 
 
-def _terms_by_size() -> dict[int, set[tuple[str, ...]]]:
-    sizes: dict[int, set[tuple[str, ...]]] = {}
-    for size, parts in prepare_default_terms():
-        sizes.setdefault(size, set()).add(tuple(parts))
-    return dict(sorted(sizes.items(), reverse=True))
+def _terms_by_last_word() -> dict[str, list[tuple[str, ...]]]:
+    """cleanco's legal terms, by their last word, longest first."""
+    by_last: dict[str, list[tuple[str, ...]]] = {}
+    for _size, parts in prepare_default_terms():
+        by_last.setdefault(parts[-1], []).append(tuple(parts))
+    return {last: sorted(set(terms), key=len, reverse=True) for last, terms in by_last.items()}
 
 
-_LEGAL_TERMS = _terms_by_size()
+_LEGAL_TERMS = _terms_by_last_word()
 
 
 def _simplified_table() -> dict[int, str]:
@@ -57,8 +60,10 @@ def has_cjk(text: str) -> bool:
 
 
 def _fold(name: str) -> str:
+    if name.isascii():
+        return name.lower().replace("'", "")  # McDonald's → mcdonalds
     text = unicodedata.normalize("NFKC", name).casefold().translate(_SIMPLIFIED)
-    text = text.replace("'", "").replace("\u2019", "")  # McDonald's → mcdonalds
+    text = text.replace("'", "").replace("\u2019", "")
     if _LATIN_ACCENTED.search(text):
         # Decompose, then drop marks that sit on Latin letters only (kana keep their dakuten).
         decomposed = unicodedata.normalize("NFKD", text)
@@ -70,15 +75,18 @@ def _fold(name: str) -> str:
 
 def _drop_legal_tail(tokens: list[str]) -> list[str]:
     """Strip trailing legal terms, repeatedly ("Co., Ltd.", "AG & Co. KGaA"), keeping one token at least."""
-    bare = [t.replace(".", "").replace(",", "").replace("-", "") for t in tokens]
-    changed = True
-    while changed and len(tokens) > 1:
-        changed = False
-        for size, terms in _LEGAL_TERMS.items():
-            if size < len(tokens) and tuple(bare[-size:]) in terms:
-                del tokens[-size:], bare[-size:]
-                changed = True
+    while len(tokens) > 1:
+        terms = _LEGAL_TERMS.get(tokens[-1].replace(".", "").replace("-", ""))
+        if terms is None:
+            break
+        for term in terms:
+            size = len(term)
+            if size < len(tokens) and (size == 1 or tuple(
+                    t.replace(".", "").replace(",", "").replace("-", "") for t in tokens[-size:]) == term):
+                tokens = tokens[:-size]
                 break
+        else:
+            break
     return tokens
 
 
@@ -89,8 +97,9 @@ def _strip_cjk_designators(text: str) -> str:
             return " "
         return f" {inner} "
 
-    text = _PARENS.sub(parenthesised, text)
-    if not has_cjk(text):
+    if "(" in text:
+        text = _PARENS.sub(parenthesised, text)
+    if text.isascii() or not has_cjk(text):
         return text
     stripped = _CJK_DESIGNATOR.sub(" ", text)
     return stripped if stripped.strip() else text
@@ -99,15 +108,18 @@ def _strip_cjk_designators(text: str) -> str:
 @lru_cache(maxsize=4096)
 def normalise(name: str) -> str:
     text = _strip_cjk_designators(_fold(name))
-    tokens = [t.strip(".,-") for t in re.split(r"[\s,]+", text)]
-    tokens = [t for t in tokens if t]
+    tokens = [t for t in (t.strip(".,-") for t in _SPLIT.split(text)) if t]
     if not tokens:
         return ""
     if tokens[0] == "the" and len(tokens) > 1:
         tokens = tokens[1:]
-    tokens = ["&" if t in {"and", "+"} else t for t in _drop_legal_tail(tokens)]
-    key = " ".join(_NOT_WORD.sub(" ", " ".join(tokens)).split())
-    return key or " ".join(tokens)
+    tokens = _drop_legal_tail(tokens)
+    if "and" in tokens or "+" in tokens:
+        tokens = ["&" if t in {"and", "+"} else t for t in tokens]
+    joined = " ".join(tokens)
+    if not _PUNCTUATION.search(joined):
+        return joined
+    return " ".join(_NOT_WORD.sub(" ", joined).split()) or joined
 
 
 @lru_cache(maxsize=4096)
@@ -121,8 +133,9 @@ def compact(key: str) -> str:
 
 
 def core(key: str) -> str | None:
-    """The distinctive part of a normalised key, or None when only places and trade words are left."""
-    if has_cjk(key):
+    """The distinctive part of a normalised key (the key itself when nothing is stripped),
+    or None when only places and trade words are left."""
+    if not key.isascii() and has_cjk(key):
         text = compact(key)
         text = _PLACE.sub("", text, count=1) or text
         while True:
@@ -132,13 +145,14 @@ def core(key: str) -> str | None:
             text = shorter
         if _PLACE.fullmatch(text) or _GENERIC_TAIL.fullmatch(text):
             return None
-        return text
+        return key if text == key else text
     tokens = key.split()
     while len(tokens) > 1 and tokens[-1] in GENERIC_LATIN:
         tokens.pop()
     if all(t in GENERIC_LATIN for t in tokens):
         return None
-    return " ".join(tokens)
+    stripped = " ".join(tokens)
+    return key if stripped == key else stripped
 
 
 def _pinyin_table() -> dict[str, str]:

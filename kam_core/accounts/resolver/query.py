@@ -8,10 +8,11 @@ from kam_core.accounts.resolver.normalise import compact, core, has_cjk, normali
 @dataclass(frozen=True, slots=True)
 class Query:
     text: str
-    raw: str
+    raw: str  # legal form kept (see normalise.raw)
     key: str
     compact: str
-    core: str | None  # compact form of the core
+    core: str | None
+    core_compact: str | None
     bare: bool  # nothing was stripped to get the core: the query names only the distinctive part
     cjk: bool
     pinyin: str | None
@@ -20,7 +21,7 @@ class Query:
     def of(cls, text: str) -> "Query":
         key = normalise(text or "")
         flat = compact(key)
-        distinctive = core(key)
+        distinctive = core(key) if key else None
         flat_core = compact(distinctive) if distinctive else None
         cjk = has_cjk(flat)
         if cjk:
@@ -28,4 +29,4 @@ class Query:
         else:
             # Latin letters only may be pinyin typed without an input method ("tengxun").
             spoken = flat if flat.isascii() and flat.isalpha() and len(flat) >= 4 else None
-        return cls(text, raw(text or ""), key, flat, flat_core, flat_core == flat, cjk, spoken)
+        return cls(text, raw(text or ""), key, flat, distinctive, flat_core, distinctive == key, cjk, spoken)

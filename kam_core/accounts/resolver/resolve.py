@@ -77,8 +77,8 @@ def _ranked(index: NameIndex, q: Query) -> list[tuple[float, str, int]]:
     for entry in entries:
         key = keys[entry]
         account = accounts[entry]
-        s = score(q, aliases[entry] or names[account], key, key.replace(" ", ""), cores[entry],
-                  core_hit=entry in core_hits, pinyin_hit=entry in pinyin_hits)
+        s = score(q, aliases[entry] or names[account], key, cores[entry], core_hit=entry in core_hits,
+                  pinyin_hit=entry in pinyin_hits)
         if account not in best or best[account][0] < s:
             best[account] = (s, names[account], entry)
     return sorted(best.values(), key=lambda r: (-r[0], r[1]))

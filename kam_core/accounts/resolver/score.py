@@ -49,7 +49,7 @@ def _industries(flat: str, flat_core: str | None) -> set[str]:
 def _other_industry(q: Query, flat: str, flat_core: str | None) -> bool:
     if not q.cjk or q.bare:
         return False
-    mine, theirs = _industries(q.compact, q.core), _industries(flat, flat_core)
+    mine, theirs = _industries(q.compact, q.core_compact), _industries(flat, flat_core)
     return bool(mine and theirs and not mine & theirs)
 
 
@@ -78,7 +78,7 @@ def _fuzzy_latin(q: Query, key: str, flat: str, flat_core: str | None) -> float:
     best = _typo(q.compact, flat)
     if flat_core and flat_core != flat:
         # Cores alike say less when the query had more than its core ("general motor" vs General Electric).
-        best = max(best, _typo(q.core or q.compact, flat_core) - (0.0 if q.bare else AS_TYPED - CORE_OF_LONGER_QUERY))
+        best = max(best, _typo(q.core_compact or q.compact, flat_core) - (0.0 if q.bare else AS_TYPED - CORE_OF_LONGER_QUERY))
     n = len(q.compact)
     if n >= 4:
         # A typo in the first part of a longer name: "goldmn" for Goldman Sachs.
@@ -101,7 +101,7 @@ def _fuzzy_latin(q: Query, key: str, flat: str, flat_core: str | None) -> float:
 
 
 def _core_words(q: Query) -> str:
-    return _core_words_of(q.key, q.core)
+    return _core_words_of(q.key, q.core_compact)
 
 
 def _core_words_of(key: str, flat_core: str | None) -> str:
@@ -119,18 +119,19 @@ def _fuzzy_cjk(q: Query, flat: str, flat_core: str | None) -> float:
     best = 0.0
     if len(q.compact) >= 2 and q.compact in flat:
         best = 84.0 + 8.0 * len(q.compact) / len(flat)
-    mine = q.core or q.compact
+    mine = q.core_compact or q.compact
     theirs = flat_core or flat
     similarity = fuzz.ratio(mine, theirs)
-    if not q.core or not flat_core:
+    if not q.core_compact or not flat_core:
         similarity *= 0.8  # only place names and trade words in common is weak evidence
     best = max(best, 0.9 * similarity, 0.8 * fuzz.ratio(q.compact, flat))
     return min(best, FUZZY_CAP)
 
 
-def score(q: Query, text: str, key: str, flat: str, flat_core: str | None, *, core_hit: bool,
-          pinyin_hit: bool) -> float:
-    """`text` is the name or alias as stored, `key` its normalised form."""
+def score(q: Query, text: str, key: str, core: str | None, *, core_hit: bool, pinyin_hit: bool) -> float:
+    """`text` is the name or alias as stored, `key` its normalised form, `core` the core of that."""
+    flat = key.replace(" ", "")
+    flat_core = core.replace(" ", "") if core else None
     if flat == q.compact:
         return AS_TYPED if q.raw == raw(text) else EXACT
     best = _same_core_score(q, core_hit, pinyin_hit) if core_hit or pinyin_hit else 0.0
