@@ -14,6 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from kam_core.enums import Source
 from kam_core.interactions.dates import parse_due
+from kam_core.interactions.service import too_far_ahead
 
 BUTTON_VALUE_LIMIT = 2000
 # "next: <step>" or "next step: <step>", anywhere after the note, case-insensitive.
@@ -30,6 +31,7 @@ class QuickNote(BaseModel):
     # The words that should have been a date but were not understood (or named a past day).
     due_words: str | None = None
     due_in_past: bool = False
+    due_too_far: bool = False  # further ahead than a follow-up may be (a typo such as 2062 for 2026)
 
 
 class Draft(BaseModel):
@@ -70,8 +72,10 @@ def parse_note(text: str, today: date) -> QuickNote:
         return QuickNote(text=text)
     step, due_on, words = _step_and_date(step, today)
     past = due_on is not None and due_on < today
-    return QuickNote(text=text, next_step=step[:500], due_on=None if past else due_on,
-                     due_words=words if (due_on is None or past) else None, due_in_past=past)
+    too_far = due_on is not None and too_far_ahead(due_on, today)
+    kept = due_on is not None and not (past or too_far)
+    return QuickNote(text=text, next_step=step[:500], due_on=due_on if kept else None,
+                     due_words=None if kept else words, due_in_past=past, due_too_far=too_far)
 
 
 def split_account(text: str) -> tuple[str, str] | None:

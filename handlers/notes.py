@@ -38,7 +38,9 @@ from kam_core.events import first_time
 from kam_core.interactions.dates import moment_on
 from kam_core.interactions.models import MAX_TEXT
 from kam_core.interactions.schemas import InteractionView
-from kam_core.interactions.service import log_interaction, log_target, undo_interaction
+from kam_core.interactions.service import (
+    FOLLOW_UP_YEARS, HISTORY_YEARS, log_interaction, log_target, too_far_ahead, too_long_ago, undo_interaction,
+)
 from templates import piece
 
 log = logging.getLogger("kam.handlers.notes")
@@ -191,6 +193,10 @@ class LogForm(BaseModel):
             errors[BlockId.occurred_on] = piece(T, "error_future")
         if self.follow_up_on and self.follow_up_on < today:
             errors[BlockId.follow_up_on] = piece(T, "error_past_follow_up")
+        if self.follow_up_on and too_far_ahead(self.follow_up_on, today):
+            errors[BlockId.follow_up_on] = piece(T, "error_far_follow_up", years=FOLLOW_UP_YEARS)
+        if self.occurred_on and too_long_ago(self.occurred_on, today):
+            errors[BlockId.occurred_on] = piece(T, "error_long_ago", years=HISTORY_YEARS)
         return errors
 
 

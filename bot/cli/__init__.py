@@ -2,7 +2,7 @@
 
 import typer
 
-from bot.cli import accounts, bench, chat, database, demo, digest, importing, remind, slack, users
+from bot.cli import accounts, bench, chat, database, demo, digest, export, importing, remind, slack, users
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="The KAM bot: key account management in Slack.")
 app.add_typer(database.app, name="db")
@@ -11,6 +11,7 @@ app.add_typer(importing.app, name="import")
 app.add_typer(accounts.app, name="accounts")
 app.add_typer(bench.app, name="bench")
 app.command("demo")(demo.demo)
+app.command("export")(export.export)
 app.command("serve")(slack.serve)
 app.command("run")(slack.run)
 app.command("chat")(chat.chat)

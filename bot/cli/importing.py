@@ -7,9 +7,10 @@ import typer
 from bot.cli.common import DatabaseOption, runtime, unit_of_work
 from kam_core.actors import Actor
 from kam_core.importers.accounts_csv import import_accounts_csv
+from kam_core.importers.export_import import import_export
 from kam_core.importers.maven import import_maven
 from kam_core.importers.salesforce import import_salesforce
-from templates import render
+from templates import piece, render
 
 app = typer.Typer(no_args_is_help=True, help="Import accounts, people and deals. Safe to run again.")
 
@@ -43,3 +44,13 @@ def accounts(file: Path = typer.Argument(..., help="CSV with the header name,ali
              database: str | None = DatabaseOption) -> None:
     """Accounts from a CSV file; figures go to the current calendar year."""
     _run(import_accounts_csv, "accounts", database, file=file)
+
+
+@app.command("export")
+def export_folder(directory: Path = typer.Argument(..., help="A folder written by `kam export`."),
+                  database: str | None = DatabaseOption) -> None:
+    """Restore a `kam export` folder into an empty database at the same schema revision (all or nothing)."""
+    rt = runtime(database)
+    with unit_of_work(rt) as session:
+        report = import_export(session, directory=directory, actor=Actor.system("import:export"))
+    typer.echo(piece("cli/export.txt.j2", "restored", report=report))

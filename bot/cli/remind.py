@@ -9,6 +9,7 @@ import typer
 from bot.app import web_client
 from bot.cli.common import DatabaseOption, runtime
 from bot.observability.logging import configure_logging
+from bot.observability.metrics import start_metrics_server
 from bot.scheduler import Scheduler, refresh_all_timezones, send_reminders, worker_id
 from kam_core.clock import utcnow
 from kam_core.db import transaction
@@ -66,6 +67,7 @@ def scheduler(interval: float = typer.Option(60, "--interval", min=1, help="Seco
     """Send digests and reminders at each person's local time, until stopped. Several copies may run:
     the database makes sure each message goes once."""
     configure_logging()
+    start_metrics_server()  # /metrics on KAM_METRICS_PORT, when set (docs/setup.md)
     rt = runtime(database)
     if rt.settings.slack_bot_token is None:
         typer.echo(piece(T, "no_token"), err=True)

@@ -27,7 +27,7 @@ def not_ready(engine: Engine) -> str | None:
         return "database unreachable"
     head, known = _revisions()
     if revision is None:
-        return "database not migrated: run `kam db upgrade`"
+        return "database not migrated: run kam db upgrade"
     if revision != head and revision in known:
-        return "database migrations pending: run `kam db upgrade`"
+        return "database migrations pending: run kam db upgrade"
     return None

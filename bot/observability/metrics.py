@@ -87,11 +87,11 @@ def exposition() -> tuple[bytes, str]:
     return generate_latest(REGISTRY), CONTENT_TYPE_LATEST
 
 
-def start_metrics_server(port: int | None = None) -> int | None:
-    """For processes without a web server (`kam scheduler`): serve /metrics on KAM_METRICS_PORT.
-    Returns the port, or None when no port is configured."""
+def start_metrics_server(port: int | None = None):
+    """For processes without a web server (`kam scheduler`): serve /metrics on KAM_METRICS_PORT (or `port`)
+    from a background thread. Returns the server (its shutdown() stops it), or None when no port is set."""
     port = port if port is not None else int(os.environ.get("KAM_METRICS_PORT") or 0) or None
     if port is None:
         return None
-    start_http_server(port)
-    return port
+    server, _thread = start_http_server(port)
+    return server

@@ -17,6 +17,10 @@ from handlers.ids import ActionId, CallbackId
 
 KNOWN_IDS = frozenset(m.value for m in ActionId) | frozenset(m.value for m in CallbackId)
 EVENT_TYPE = re.compile(r"^[a-z_.]{1,40}$")
+# Only names the app is configured with (deploy/manifest.yml) become labels: a signed request can
+# carry any command name or event type, and those could be a customer's words.
+KNOWN_COMMANDS = frozenset({"kam"})
+KNOWN_EVENTS = frozenset({"app_home_opened", "message", "message.im", "url_verification"})
 SURFACES = {"block_actions": "action", "view_submission": "view", "view_closed": "view",
             "block_suggestion": "options", "shortcut": "shortcut", "message_action": "shortcut",
             "event_callback": "event", "url_verification": "event"}
@@ -30,7 +34,8 @@ def known_id(value: str | None) -> str:
 def describe(body: dict) -> tuple[str, str]:
     """(surface, command) of a Slack request body."""
     if "command" in body and "type" not in body:
-        name = str(body.get("command") or "").lstrip("/") or "other"
+        name = str(body.get("command") or "").lstrip("/")
+        name = name if name in KNOWN_COMMANDS else "other"
         return "command", f"{name} {parse(str(body.get('text') or '')).verb.value}"
     kind = body.get("type")
     surface = SURFACES.get(kind, "other")
@@ -48,7 +53,7 @@ def describe(body: dict) -> tuple[str, str]:
         name = str(event.get("type") or "")
         if name == "message" and event.get("channel_type"):
             name = f"message.{event['channel_type']}"
-        return surface, name if EVENT_TYPE.match(name) else "other"
+        return surface, name if EVENT_TYPE.match(name) and name in KNOWN_EVENTS else "other"
     if kind == "url_verification":
         return surface, "url_verification"
     return surface, "other"

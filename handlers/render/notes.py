@@ -12,6 +12,7 @@ from kam_core.accounts.search import SearchResult
 from kam_core.enums import InteractionKind, Source
 from kam_core.interactions.models import MAX_TEXT
 from kam_core.interactions.schemas import InteractionView, LogTarget
+from kam_core.interactions.service import FOLLOW_UP_YEARS
 from templates import piece, slack_escape
 
 T = "slack/notes.j2"
@@ -50,7 +51,7 @@ def saved_message(stored: InteractionView, note: QuickNote | None = None) -> Mes
         blocks.append(section(piece(T, "follow_up", f=stored.follow_up)))
     elif note is not None and note.next_step:
         blocks.append(section(piece(T, "next_without_date", step=note.next_step, words=note.due_words,
-                                    past=note.due_in_past)))
+                                    past=note.due_in_past, too_far=note.due_too_far, years=FOLLOW_UP_YEARS)))
     blocks.append(actions(button(piece(T, "undo_button"), ActionId.undo_interaction, str(stored.id))))
     return Message(text=text, blocks=blocks)
 
@@ -102,7 +103,7 @@ def dm_preview(account_name: str, note: QuickNote, draft: Draft) -> Message:
     intro = piece(T, "dm_preview_intro")
     blocks = [section(intro), section(piece(T, "dm_preview", name=account_name, note=note))]
     if note.next_step and note.due_on is None:
-        blocks.append(context(piece(T, "dm_no_date", note=note)))
+        blocks.append(context(piece(T, "dm_no_date", note=note, years=FOLLOW_UP_YEARS)))
     if draft.fits_a_button():
         blocks.append(actions(button(piece(T, "save_button"), ActionId.save_draft, draft.encode(), style="primary"),
                               button(piece(T, "change_account_button"), ActionId.change_account, draft.encode())))

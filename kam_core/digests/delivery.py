@@ -102,12 +102,12 @@ def send_digests(sessions: sessionmaker[Session], messenger: Messenger | None, *
         plans = schedules(session, people, default_timezone=default_timezone)
         sent = _sent_weeks(session, [p.id for p in people])
         for person in people:
-            outcome, chosen = _decide(session, messenger, person, plans[person.id], sent.get(person.id, set()),
-                                      week=week, now=now, dry_run=dry_run, default_timezone=default_timezone)
-            if chosen:
-                targets[chosen].append(person)
+            outcome, wanted = _decide(messenger, person, plans[person.id], sent.get(person.id, set()), week=week,
+                                      now=now, dry_run=dry_run, default_timezone=default_timezone)
+            if outcome == "send":
+                targets[wanted].append(person)
             else:
-                results.append(_result(person, outcome, week or due_week(now, plans[person.id])))
+                results.append(_result(person, outcome, wanted))
     for target_week, people in targets.items():
         with sessions() as session:
             digests = build_digests(session, actor=Actor.system("digest"), policy=policy, week=target_week,
@@ -117,22 +117,22 @@ def send_digests(sessions: sessionmaker[Session], messenger: Messenger | None, *
     return sorted(results, key=lambda r: (r.manager_name, r.manager_email))
 
 
-def _decide(session: Session, messenger: Messenger | None, person: Person, plan: Schedule, sent: set[str], *,
-            week: str | None, now: datetime, dry_run: bool, default_timezone: str) -> tuple[str, str | None]:
-    """(outcome, week to send): a week only when the digest should go out now."""
-    if not plan.enabled:
-        return "opted_out", None
-    if not person.slack_user_id:
-        return "no_slack_user", None
+def _decide(messenger: Messenger | None, person: Person, plan: Schedule, sent: set[str], *, week: str | None,
+            now: datetime, dry_run: bool, default_timezone: str) -> tuple[str, str | None]:
+    """(outcome, week): "send" when the week's digest should go out now, else why not."""
     wanted = week or due_week(now, plan)
+    if not plan.enabled:
+        return "opted_out", wanted
+    if not person.slack_user_id:
+        return "no_slack_user", wanted
     if wanted is not None and wanted in sent:
-        return "already_sent", None
+        return "already_sent", wanted
     if not dry_run and messenger is not None and _refresh_timezone(messenger, person):
         plan = plan.model_copy(update={"timezone": zone(person.timezone, default_timezone).key})
         wanted = week or due_week(now, plan)
     if wanted is None:
         return "not_due", None
-    return ("already_sent", None) if wanted in sent else ("", wanted)
+    return ("already_sent" if wanted in sent else "send"), wanted
 
 
 def _refresh_timezone(messenger: Messenger, person: Person) -> bool:

@@ -16,6 +16,11 @@ from typing import Any
 
 from kam_core.errors import ImportFailed
 
+# Money columns hold 16 digits, 2 after the point (kam_core.base.Money).
+AMOUNT_LIMIT = 10**14
+# A date outside these years is a typo (0205 for 2025, 9999 as "never"), not a deal's date.
+FIRST_YEAR, LAST_YEAR = 1900, 2199
+
 
 @dataclass(frozen=True)
 class Row:
@@ -39,9 +44,12 @@ class Row:
         if value is None:
             return None
         try:
-            return date.fromisoformat(value)
+            day = date.fromisoformat(value)
         except ValueError:
             raise self.fail(field, f"“{value}” is not a date; write it as YYYY-MM-DD") from None
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            raise self.fail(field, f"“{value}” is not a plausible date; years run from {FIRST_YEAR} to {LAST_YEAR}")
+        return day
 
     def amount(self, field: str, *, negative_ok: bool = False) -> Decimal | None:
         """A number such as 125000, "87,500.50" or " 12.5 "."""
@@ -56,6 +64,8 @@ class Row:
             raise self.fail(field, f"“{value}” is not a number")
         if number < 0 and not negative_ok:
             raise self.fail(field, f"“{value}” is negative; it must be 0 or more")
+        if abs(number) >= AMOUNT_LIMIT:
+            raise self.fail(field, f"“{value}” is too large; amounts stay under {AMOUNT_LIMIT:,}")
         return number
 
     def integer(self, field: str) -> int | None:

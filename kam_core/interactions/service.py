@@ -3,6 +3,7 @@
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
+from dateutil.relativedelta import relativedelta
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
@@ -18,6 +19,19 @@ from kam_core.interactions.models import MAX_TEXT, FollowUp, Interaction
 from kam_core.interactions.schemas import ContactChoice, FollowUpView, InteractionView, LogTarget
 from kam_core.permissions import Action
 from kam_core.policy import Policy
+
+
+# Sanity limits for dates people type or pick: past these, it is a typo (2062 for 2026), not a plan.
+FOLLOW_UP_YEARS = 2
+HISTORY_YEARS = 10
+
+
+def too_far_ahead(day: date, today: date) -> bool:
+    return day > today + relativedelta(years=FOLLOW_UP_YEARS)
+
+
+def too_long_ago(day: date, today: date) -> bool:
+    return day < today - relativedelta(years=HISTORY_YEARS)
 
 
 def log_interaction(
@@ -47,6 +61,12 @@ def log_interaction(
         raise InvalidInput(field="when", problem="an interaction cannot happen in the future")
     if follow_up_on and follow_up_on < (today or now.date()):
         raise InvalidInput(field="follow-up date", problem=f"{follow_up_on} is in the past; pick today or later")
+    if follow_up_on and too_far_ahead(follow_up_on, today or now.date()):
+        raise InvalidInput(field="follow-up date", problem=f"{follow_up_on} is more than {FOLLOW_UP_YEARS} years "
+                                                           "ahead; pick a nearer date")
+    if too_long_ago(occurred_at.date(), (today or now.date())):
+        raise InvalidInput(field="when", problem=f"{occurred_at.date()} is more than {HISTORY_YEARS} years ago; "
+                                                 "pick a later date")
     account = visible_account(session, actor=actor, account_id=account_id, policy=policy,
                               action=Action.log_interaction)
     contacts = _contacts_of(session, account.id, contact_ids)

@@ -19,6 +19,9 @@ from kam_core.tiers.ranking import rank_accounts
 from kam_core.tiers.schemas import RecomputeReport, TierChangeView, TierExplanation
 from kam_core.tiers.value import ValueFigures, compute_value
 
+# The reason is kept with the account and in its tier history (String(500) columns).
+MAX_REASON = 500
+
 
 def latest_values(session: Session, policy: Policy, account_ids: list[int] | None = None) -> dict[int, ValueFigures]:
     """Each account's figures for its most recent period."""
@@ -91,6 +94,8 @@ def set_tier(session: Session, *, actor: Actor, account_id: int, tier: Tier | No
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput(field="reason", problem="say why the tier changes, e.g. `strategic logo in a new market`")
+    if len(reason) > MAX_REASON:
+        raise InvalidInput(field="reason", problem=f"it is {len(reason)} characters; keep it to {MAX_REASON}")
     account = session.get(Account, account_id)
     if account is None:
         raise NotFound(what="account", name=str(account_id))

@@ -8,12 +8,16 @@ import urllib.request
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
+from alembic.script import ScriptDirectory
 from slack_sdk.errors import SlackApiError
+from sqlalchemy import text
 
 from bot.app import web_client
 from bot.emulator.local_bot import LocalBot
-from bot.observability.metrics import record_delivery
+from bot.observability.metrics import record_delivery, start_metrics_server
 from bot.settings import Settings
+from kam_core.db import make_engine
+from kam_core.schema import alembic_config, upgrade
 from tests.deploy.conftest import REP, seed
 
 CUSTOMER = "SECRET-CUSTOMER-NAME"
@@ -70,8 +74,24 @@ def test_ready_on_a_migrated_database_and_no_probe_or_metric_shows_customer_data
 def test_not_ready_on_a_database_without_the_schema(tmp_path):
     with LocalBot(Settings(KAM_DATABASE_URL=f"sqlite:///{tmp_path / 'empty.db'}")) as local:
         status, body = get(local.server.url + "/readyz")
-        assert (status, body) == (503, "database not migrated: run `kam db upgrade`\n")
+        assert (status, body) == (503, "database not migrated: run kam db upgrade\n")
         assert get(local.server.url + "/healthz")[0] == 200  # alive: restarting it would not help
+
+
+def test_not_ready_while_migrations_are_pending_and_ready_on_a_newer_releases_schema(tmp_path):
+    url = f"sqlite:///{tmp_path / 'kam.db'}"
+    engine = make_engine(url)
+    first = ScriptDirectory.from_config(alembic_config(url)).get_base()
+    upgrade(engine, first)
+    with LocalBot(Settings(KAM_DATABASE_URL=url)) as local:
+        assert get(local.server.url + "/readyz") == (503, "database migrations pending: run kam db upgrade\n")
+        upgrade(engine)
+        assert get(local.server.url + "/readyz") == (200, "ready\n")
+        # A later release migrated first (rolling upgrade): this release keeps serving.
+        with engine.begin() as connection:
+            connection.execute(text("UPDATE alembic_version SET version_num = '9999_from_a_newer_release'"))
+        assert get(local.server.url + "/readyz") == (200, "ready\n")
+    engine.dispose()
 
 
 def test_not_ready_when_the_database_is_unreachable_and_the_error_is_counted(tmp_path):
@@ -109,3 +129,17 @@ def test_slack_api_errors_retries_and_deliveries_are_counted(tmp_path):
     assert grew("kam_slack_api_retries_total", method="chat.postMessage", reason="ratelimited") == 1
     assert grew("kam_deliveries_total", kind="digest", outcome="sent") == 1
     assert grew("kam_deliveries_total", kind="reminder", outcome="failed") == 1
+
+
+def test_the_scheduler_serves_its_metrics_on_its_own_port(monkeypatch):
+    monkeypatch.delenv("KAM_METRICS_PORT", raising=False)
+    assert start_metrics_server() is None  # not configured: nothing listens
+    port = closed_port()
+    server = start_metrics_server(port)
+    try:
+        record_delivery("reminder", "sent")
+        status, body = get(f"http://127.0.0.1:{port}/metrics")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert status == 200 and sample(body, "kam_deliveries_total", kind="reminder", outcome="sent") >= 1

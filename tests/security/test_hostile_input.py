@@ -337,3 +337,27 @@ def test_an_unknown_button_or_form_tells_the_user_what_to_do(local, kind):
     if kind == "view submission":
         assert response.json and response.json.get("response_action") == "errors"
     assert re.search(r"no longer|not available|/kam", said), said
+
+
+# ---- the same, as production runs it: ack first, work after -------------------------------------
+
+@pytest.fixture(scope="module")
+def acking_bot(tmp_path_factory):
+    with bot_on_fresh_db(tmp_path_factory.mktemp("acking")) as bot:
+        with transaction(bot.runtime.sessions) as session:
+            make_person(session, name="Ray Rep", email="ray@acme.test", slack_user_id=REP)
+        yield bot
+
+
+@pytest.mark.parametrize("action_id, value, answer", [
+    ("kam.retired_feature", "1", "no longer available"),  # no listener for it
+    (ActionId.log_interaction, "not-a-number", "something went wrong on our side"),  # its listener raises after ack
+])
+def test_after_the_ack_the_user_still_hears_what_happened(acking_bot, action_id, value, answer):
+    slack = acking_bot.slack
+    mark = slack.mark()
+    response = send(acking_bot, ephemeral_click(acking_bot, action_id, value))
+    assert response.status == 200
+    said = slack.wait_for(RESPONSE_URL, after=mark)
+    assert answer in said.params["text"]
+    valid_blocks(said.params["blocks"], 50)

@@ -11,7 +11,7 @@ Definitions (docs/benchmarks.md):
 """
 
 import csv
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -100,17 +100,28 @@ def misses(cases: list[Case], answers: list[Answer]) -> list[dict]:
     return out
 
 
-def sweep(cases: list[Case], ranked: list[list[tuple]], *, max_false_match: float,
-          grid: Callable[[], Iterable[Thresholds]]) -> list[dict]:
-    """Every threshold setting of `grid` with its metrics, best first: no more
-    than `max_false_match` false confident matches, then the most confident
-    right answers (fewest questions to the rep), then top-5 recall."""
+# What an answer is worth to a rep, for choosing thresholds: a confident right
+# answer (or "no match" when there is none) costs nothing; choosing among
+# buttons costs one tap; a "no match" for an existing account means retyping;
+# a confident wrong match puts a note on the wrong customer.
+UTILITY = {"right": 1.0, "choose": 0.5, "retype": 0.0, "wrong": -10.0}
+
+
+def utility(case: Case, got: Answer) -> float:
+    if got.outcome == Outcome.match:
+        return UTILITY["right"] if got.shown[0] == case.expected else UTILITY["wrong"]
+    if case.expected is None:
+        return UTILITY["right"] if got.outcome == Outcome.none else UTILITY["choose"]
+    return UTILITY["choose"] if case.expected in got.shown else UTILITY["retype"]
+
+
+def sweep(cases: list[Case], ranked: list[list[tuple]], grid: Iterable[Thresholds]) -> list[dict]:
+    """Every threshold setting of `grid` with its metrics and mean utility, best first."""
     rows = []
-    for thresholds in grid():
+    for thresholds in grid:
         answers = [answer(r, thresholds) for r in ranked]
-        m = metrics(cases, answers)
-        right_matches = sum(a.outcome == Outcome.match and a.shown[0] == c.expected for c, a in zip(cases, answers))
-        rows.append({"thresholds": thresholds.model_dump(), "confident_right": right_matches, **m})
-    rows.sort(key=lambda r: (r["false_match_rate"] > max_false_match, -r["top5_recall"], -r["confident_right"],
-                             r["false_match_rate"]))
+        value = sum(utility(c, a) for c, a in zip(cases, answers, strict=True)) / len(cases)
+        rows.append({"thresholds": thresholds.model_dump(), "utility": round(value, 4), **metrics(cases, answers)})
+    # Ties: the stricter setting (fewer confident answers risked).
+    rows.sort(key=lambda r: (-r["utility"], r["false_match_rate"], -r["thresholds"]["match"], -r["thresholds"]["gap"]))
     return rows

@@ -31,6 +31,10 @@ PREFIX_LIMIT = 200
 # this many entries were counted (a gram every name has tells nothing).
 POSTINGS_BUDGET = 40_000
 FUZZY_CANDIDATES = 40
+# Later words of names are indexed when at least this long, and kept only when
+# at most this many names have them (a trade word like "logistics" tells nothing).
+WORD_MIN = 4
+WORD_MAX_KEYS = 50
 
 
 def _add(table: dict, key: str, entry: int) -> bool:
@@ -69,6 +73,7 @@ class NameIndex:
     keys: list[str]  # distinct keys; the n-gram postings hold positions in it
     sorted_names: list[str]  # distinct keys and cores, sorted, for prefix hits
     postings: dict  # gram → positions in keys
+    words: dict  # a later word of a Latin key ("moutai" in "kweichow moutai") → positions in keys
 
     @classmethod
     def build(cls, rows, version: int = 0) -> "NameIndex":
@@ -88,6 +93,7 @@ class NameIndex:
         entry_account, entry_key, entry_core, entry_alias = array("I"), [], [], []
         exact, cores, pinyins, keys = {}, {}, {}, []
         postings: defaultdict[str, list[int]] = defaultdict(list)
+        words: defaultdict[str, list[int]] = defaultdict(list)
         # Many aliases repeat (a brand in several cities): normalise each text once.
         seen: dict[str, tuple] = {}
         for account_id, name, alias in rows:
@@ -116,6 +122,10 @@ class NameIndex:
                 keys.append(key)
                 for gram in grams(compact(key)):
                     postings[gram].append(key_id)
+                if " " in key and key.isascii():
+                    for word in key.split()[1:]:
+                        if len(word) >= WORD_MIN:
+                            words[word].append(key_id)
             if distinctive:
                 _add(cores, distinctive, entry)
             if spoken:
@@ -124,7 +134,8 @@ class NameIndex:
         sorted_names = sorted({*exact, *cores})
         return cls(version, account_ids, account_names, entry_account, entry_key, entry_core, entry_alias,
                    exact, cores, pinyins, keys, sorted_names,
-                   {gram: array("I", ids) for gram, ids in postings.items()})
+                   {gram: array("I", ids) for gram, ids in postings.items()},
+                   {word: array("I", ids) for word, ids in words.items() if len(ids) <= WORD_MAX_KEYS})
 
     @property
     def size(self) -> int:
@@ -150,6 +161,13 @@ class NameIndex:
         for name in names[start:end]:
             hits += _entries(self.exact, name)
             hits += _entries(self.cores, name)
+        return hits
+
+    def word_hits(self, q: Query) -> list[int]:
+        hits = []
+        if " " not in q.key and len(q.key) >= WORD_MIN:
+            for key_id in self.words.get(q.key, ()):
+                hits += _entries(self.exact, self.keys[key_id])
         return hits
 
     def fuzzy_hits(self, q: Query) -> list[int]:

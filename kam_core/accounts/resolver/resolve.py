@@ -11,6 +11,11 @@ from kam_core.accounts.resolver.query import Query
 from kam_core.accounts.resolver.score import score
 
 
+# Core, pinyin and prefix hits scored per query at most: a short or common
+# query can name thousands, and five are shown.
+HITS_LIMIT = 150
+
+
 class Outcome(StrEnum):
     match = "match"
     ambiguous = "ambiguous"
@@ -66,22 +71,29 @@ def ranked_accounts(index: NameIndex, query: str) -> list[tuple[float, str, int]
 
 
 def _ranked(index: NameIndex, q: Query) -> list[tuple[float, str, int]]:
-    core_hits = set(index.core_hits(q))
-    pinyin_hits = set(index.pinyin_hits(q))
-    entries = {*index.exact_hits(q), *core_hits, *pinyin_hits, *index.prefix_hits(q)}
+    core_hits = set(index.core_hits(q)[:HITS_LIMIT])
+    pinyin_hits = set(index.pinyin_hits(q)[:HITS_LIMIT])
+    entries = {*index.exact_hits(q), *core_hits, *pinyin_hits, *index.prefix_hits(q)[:HITS_LIMIT],
+               *index.word_hits(q)}
     if not any(index.entry_key[e] == q.key for e in entries):
         entries.update(index.fuzzy_hits(q))
-    best: dict[int, tuple[float, str, int]] = {}
+    best: dict[int, tuple[float, int, str, int]] = {}
     keys, cores, accounts, names = index.entry_key, index.entry_core, index.entry_account, index.account_names
     aliases = index.entry_alias
+    scored: dict[tuple, float] = {}  # many accounts share an alias ("Huaxin Technology"): score it once
     for entry in entries:
         key = keys[entry]
         account = accounts[entry]
-        s = score(q, aliases[entry] or names[account], key, cores[entry], core_hit=entry in core_hits,
-                  pinyin_hit=entry in pinyin_hits)
+        text = aliases[entry] or names[account]
+        core_hit, pinyin_hit = entry in core_hits, entry in pinyin_hits
+        memo = (text if key == q.key else key, core_hit, pinyin_hit)
+        s = scored.get(memo)
+        if s is None:
+            s = scored[memo] = score(q, text, key, cores[entry], core_hit=core_hit, pinyin_hit=pinyin_hit)
         if account not in best or best[account][0] < s:
-            best[account] = (s, names[account], entry)
-    return sorted(best.values(), key=lambda r: (-r[0], r[1]))
+            best[account] = (s, len(key), names[account], entry)
+    # Equal scores: the name the query covers most of first (联想 before 上海联祥纺织 for "lianxiang").
+    return [(s, name, entry) for s, _, name, entry in sorted(best.values(), key=lambda r: (-r[0], r[1], r[2]))]
 
 
 def _candidates(index: NameIndex, ranked) -> list[Candidate]:

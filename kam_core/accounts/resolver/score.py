@@ -135,8 +135,9 @@ def score(q: Query, text: str, key: str, core: str | None, *, core_hit: bool, pi
     if flat == q.compact:
         return AS_TYPED if q.raw == raw(text) else EXACT
     best = _same_core_score(q, core_hit, pinyin_hit) if core_hit or pinyin_hit else 0.0
-    best = max(best, _prefix(q, key, flat, flat_core))
-    if best < CORE:
+    prefix = _prefix(q, key, flat, flat_core)
+    best = max(best, prefix)
+    if best < CORE and not prefix:
         best = max(best, _fuzzy_cjk(q, flat, flat_core) if q.cjk else _fuzzy_latin(q, key, flat, flat_core))
     # 中信银行 is not 中信证券: one core, two lines of business.
     return min(best, CORE_OTHER_INDUSTRY) if _other_industry(q, flat, flat_core) else best

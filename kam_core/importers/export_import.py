@@ -1,0 +1,182 @@
+"""`kam import export DIR`: a `kam export` folder back into a database (see kam_core/export.py).
+
+Only into an empty database at the export's schema revision (run `kam db upgrade` first), and all
+or nothing: every file is read and checked before the first row is written, and any problem names
+the file, row and column. Ids are kept, so every link between records survives.
+"""
+
+import csv
+import json
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from sqlalchemy import JSON, Boolean, Date, DateTime, Integer, Numeric, Table, delete, insert, text
+from sqlalchemy.orm import Session
+from sqlalchemy.types import TypeDecorator
+
+from kam_core.actors import Actor
+from kam_core.audit.service import record
+from kam_core.changes import ACCOUNT_NAMES, bump
+from kam_core.demo.writer import holds_data
+from kam_core.errors import ImportFailed
+from kam_core.export import FORMAT, MANIFEST, Manifest, file_name, has_json, revision_of, tables
+from kam_core.permissions import Action, require
+
+CHUNK_ROWS = 5_000
+
+
+class RestoreReport(BaseModel):
+    directory: str
+    schema_revision: str
+    tables: dict[str, int]
+
+    @property
+    def total_rows(self) -> int:
+        return sum(self.tables.values())
+
+
+def import_export(session: Session, *, directory: Path, actor: Actor) -> RestoreReport:
+    require(actor, Action.import_data)
+    directory = Path(directory)
+    manifest = read_manifest(directory)
+    revision = revision_of(session)
+    if manifest.schema_revision != revision:
+        raise ImportFailed(file=str(directory / MANIFEST), row=None, field="schema_revision", problem=(
+            f"the export is at schema revision {manifest.schema_revision} and this database at {revision or 'none'}; "
+            "restore into a database at the same revision (`kam db upgrade` brings an empty one to the latest)"))
+    if holds_data(session):
+        raise ImportFailed(file=str(directory), row=None, field=None, problem=(
+            "this database already holds data, and a restore only goes into an empty one; "
+            "point --database at a new database"))
+    unknown = set(manifest.tables) - {t.name for t in tables()}
+    if unknown:
+        raise ImportFailed(file=str(directory / MANIFEST), row=None, field="tables",
+                           problem=f"unknown tables {', '.join(sorted(unknown))}")
+    loaded = {table.name: read_table(directory, table, manifest) for table in tables()}
+
+    for table in tables():  # parents first
+        if table.name == "stages":
+            session.execute(delete(table))  # the migration's default pipeline gives way to the exported one
+        for start in range(0, len(loaded[table.name]), CHUNK_ROWS):
+            session.execute(insert(table), loaded[table.name][start:start + CHUNK_ROWS])
+    _continue_numbering(session)
+    bump(session, ACCOUNT_NAMES)  # every process reloads its account-name index
+    counts = {name: len(rows) for name, rows in loaded.items()}
+    record(session, actor=actor, action="restore_export", entity="database", entity_id=None,
+           changes={"directory": str(directory), "schema_revision": revision, "rows": sum(counts.values())})
+    return RestoreReport(directory=str(directory), schema_revision=revision, tables=counts)
+
+
+def read_manifest(directory: Path) -> Manifest:
+    path = directory / MANIFEST
+    if not directory.is_dir():
+        raise ImportFailed(file=str(directory), row=None, field=None, problem="no such folder")
+    if not path.is_file():
+        raise ImportFailed(file=str(path), row=None, field=None,
+                           problem="missing; point at a folder written by `kam export`")
+    try:
+        manifest = Manifest.model_validate_json(path.read_bytes())
+    except ValidationError as error:
+        problem = error.errors()[0]
+        where = ".".join(str(part) for part in problem["loc"]) or "the file"
+        raise ImportFailed(file=str(path), row=None, field=where or None,
+                           problem=f"not a kam export manifest ({problem['msg'].lower()})") from None
+    if manifest.format != FORMAT:
+        raise ImportFailed(file=str(path), row=None, field="format",
+                           problem=f"format {manifest.format} is not one this kam reads ({FORMAT})")
+    return manifest
+
+
+def read_table(directory: Path, table: Table, manifest: Manifest) -> list[dict]:
+    entry = manifest.tables.get(table.name)
+    if entry is None:
+        raise ImportFailed(file=str(directory / MANIFEST), row=None, field="tables",
+                           problem=f"the table {table.name} is missing")
+    path = directory / file_name(table)
+    if not path.is_file():
+        raise ImportFailed(file=str(path), row=None, field=None, problem="missing from the export")
+    records = _json_records(path) if has_json(table) else _csv_records(path)
+    columns = {column.name for column in table.c}
+    rows = []
+    for number, raw in records:
+        missing, extra = columns - set(raw), set(raw) - columns
+        if missing or extra:
+            field = sorted(missing or extra)[0]
+            raise ImportFailed(file=str(path), row=number, field=field,
+                               problem="column missing" if missing else "unknown column")
+        rows.append({name: _value(table.c[name], raw[name], path, number) for name in raw})
+    if len(rows) != entry.rows:
+        raise ImportFailed(file=str(path), row=None, field=None, problem=(
+            f"holds {len(rows)} rows but the manifest says {entry.rows}; the export is incomplete"))
+    return rows
+
+
+def _csv_records(path: Path):
+    try:
+        with path.open(encoding="utf-8", newline="") as source:
+            reader = csv.reader(source, strict=True)
+            header = next(reader, None) or []
+            for cells in reader:
+                if len(cells) != len(header):
+                    raise ImportFailed(file=str(path), row=reader.line_num, field=None,
+                                       problem=f"{len(cells)} fields, but the header has {len(header)}")
+                yield reader.line_num, dict(zip(header, cells, strict=True))
+    except (csv.Error, UnicodeDecodeError) as error:
+        raise ImportFailed(file=str(path), row=None, field=None, problem=f"not a readable CSV file ({error})") from None
+
+
+def _json_records(path: Path):
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise ImportFailed(file=str(path), row=None, field=None, problem=f"not valid JSON ({error})") from None
+    if not isinstance(document, list) or not all(isinstance(item, dict) for item in document):
+        raise ImportFailed(file=str(path), row=None, field=None, problem="expected a list of objects")
+    return enumerate(document, start=1)
+
+
+def _value(column, raw: Any, path: Path, number: int) -> Any:
+    kind = column.type.impl if isinstance(column.type, TypeDecorator) else column.type
+    if isinstance(kind, JSON):
+        return raw
+    if raw is None or raw == "":
+        if column.nullable or column.primary_key and column.autoincrement is True:
+            return None
+        if isinstance(kind, Integer | Numeric | Boolean | Date | DateTime):
+            raise ImportFailed(file=str(path), row=number, field=column.name, problem="a value is required")
+        return ""
+    raw = str(raw)
+    try:
+        if enum_class := getattr(kind, "enum_class", None):
+            return enum_class(raw)
+        if isinstance(kind, Boolean):
+            return {"true": True, "false": False}[raw]
+        if isinstance(kind, Integer):
+            return int(raw)
+        if isinstance(kind, Numeric):
+            return Decimal(raw)
+        if isinstance(kind, DateTime):
+            moment = datetime.fromisoformat(raw)
+            if moment.tzinfo is None:
+                raise ValueError("no UTC offset")
+            return moment
+        if isinstance(kind, Date):
+            return date.fromisoformat(raw)
+    except (ValueError, KeyError, InvalidOperation):
+        raise ImportFailed(file=str(path), row=number, field=column.name,
+                           problem=f"“{raw[:80]}” is not a valid {column.type.python_type.__name__}") from None
+    return raw
+
+
+def _continue_numbering(session: Session) -> None:
+    """PostgreSQL numbers new rows from a sequence per table: move each past the restored ids."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    for table in tables():
+        if "id" in table.c and isinstance(table.c.id.type, Integer) and table.c.id.autoincrement in (True, "auto"):
+            session.execute(text(
+                f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                f"COALESCE((SELECT max(id) FROM {table.name}), 0) + 1, false)"))
