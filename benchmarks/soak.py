@@ -15,9 +15,9 @@ Every loop is bounded by a count and a deadline; all traffic goes to 127.0.0.1.
 import argparse
 import os
 import random
+import shutil
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -161,7 +161,8 @@ def start_gunicorn(url: str, slack: FakeSlack, secret: str, port: int, log: Path
                                                            "--worker-class", "gthread"]
     env = {**os.environ, "KAM_DATABASE_URL": url, "SLACK_BOT_TOKEN": slack.bot_token, "SLACK_SIGNING_SECRET": secret,
            "KAM_SLACK_API_URL": slack.api_url, "KAM_LOG_LEVEL": "WARNING", "PORT": str(port),
-           "PROMETHEUS_MULTIPROC_DIR": tempfile.mkdtemp(prefix="kam-soak-metrics-")}
+           "PROMETHEUS_MULTIPROC_DIR": str(log.parent / "metrics")}
+    (log.parent / "metrics").mkdir(exist_ok=True)
     with log.open("wb") as out:
         return subprocess.Popen([*command, "bot.wsgi:application"], cwd=ROOT, env=env, stdout=out,
                                 stderr=subprocess.STDOUT, start_new_session=True)
@@ -269,7 +270,15 @@ def send_all(driver: SlackDriver, requests: list, concurrency: int, deadline: fl
 def run_soak(*, requests: int, concurrency: int, database_url: str | None = None, accounts: int = 60,
              warmup: int | None = None, max_seconds: float = 3600.0, seed: int = 11) -> Figures:
     workdir = Path(tempfile.mkdtemp(prefix="kam-soak-"))
-    url = database_url or f"sqlite:///{workdir / 'kam.db'}"
+    try:
+        return _soak(workdir, database_url or f"sqlite:///{workdir / 'kam.db'}", requests=requests,
+                     concurrency=concurrency, accounts=accounts, warmup=warmup, max_seconds=max_seconds, seed=seed)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _soak(workdir: Path, url: str, *, requests: int, concurrency: int, accounts: int, warmup: int | None,
+          max_seconds: float, seed: int) -> Figures:
     cast = prepare_database(url, accounts)
     rng = random.Random(seed)
     warmup = max(100, requests // 10) if warmup is None else warmup
@@ -280,7 +289,11 @@ def run_soak(*, requests: int, concurrency: int, database_url: str | None = None
         server = start_gunicorn(url, slack, secret, port, workdir / "gunicorn.log")
         try:
             base = f"http://127.0.0.1:{port}"
-            wait_ready(base, server)
+            try:
+                wait_ready(base, server)
+            except SystemExit as failure:
+                tail = (workdir / "gunicorn.log").read_text(errors="replace")[-2000:]
+                raise SystemExit(f"{failure}; its log ends:\n{tail}") from None
             driver = SlackDriver(base + "/slack/events", secret, slack, timeout=30)
             deadline = time.monotonic() + max_seconds
             warm = Figures()

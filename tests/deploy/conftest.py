@@ -2,8 +2,7 @@
 
 import pytest
 
-from kam_core.db import make_engine, transaction
-from kam_core.db import make_sessionmaker
+from kam_core.db import make_engine, make_sessionmaker, transaction
 from kam_core.schema import upgrade
 from tests.factories import make_account, make_person, make_value
 
