@@ -155,6 +155,7 @@ def test_the_cadence_nudge_opens_the_log_form_for_that_account(driver, slack, lo
     log = next(e for b in nudge["blocks"] if b["type"] == "actions" for e in b["elements"]
                if e["text"]["text"] == "Log a touch")
     mark = slack.mark()
-    driver.block_action(REP, log["action_id"], log["value"], message=nudge, channel_id=slack.dm_channel_for(REP))
-    opened = slack.wait_for("views.open", after=mark)
+    assert driver.block_action(REP, log["action_id"], log["value"], message=nudge,
+                               channel_id=slack.dm_channel_for(REP)).status == 200
+    opened = slack.wait_for("views.open", after=mark, timeout=15)
     assert opened.ok and "Acme Corporation" in str(opened.params["view"])
