@@ -4,7 +4,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -18,6 +17,7 @@ from kam_core.db import transaction
 from kam_core.errors import NotLinked
 from kam_core.people.models import Person
 from kam_core.policy import Policy
+from kam_core.scheduling import local_moment
 
 
 @dataclass
@@ -26,6 +26,7 @@ class Kam:
     person: Person
     actor: Actor
     policy: Policy
+    default_timezone: str = "UTC"
 
     @property
     def now(self) -> datetime:
@@ -33,19 +34,17 @@ class Kam:
 
     @property
     def today(self) -> date:
-        """The date where the user is, so "today" and "Friday" mean theirs."""
-        try:
-            zone = ZoneInfo(self.person.timezone or "UTC")
-        except (KeyError, ValueError):
-            zone = ZoneInfo("UTC")
-        return utcnow().astimezone(zone).date()
+        """The date where the user is, so "today" and "Friday" mean theirs
+        (same timezone rule as the scheduler's)."""
+        return local_moment(self.person.timezone, default=self.default_timezone, now=utcnow()).date
 
 
 @contextmanager
 def kam_session(runtime: Runtime, slack_user_id: str, client: WebClient | None = None) -> Iterator[Kam]:
     with transaction(runtime.sessions) as session:
         person = linked_person(session, slack_user_id, client)
-        yield Kam(session=session, person=person, actor=Actor.of(person), policy=runtime.policy)
+        yield Kam(session=session, person=person, actor=Actor.of(person), policy=runtime.policy,
+                  default_timezone=runtime.settings.default_timezone)
 
 
 def linked_person(session: Session, slack_user_id: str, client: WebClient | None) -> Person:
