@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from bot.digests import send_due_digests
 from bot.dm import SlackMessenger
+from bot.observability.metrics import record_deliveries
 from bot.runtime import Runtime
 from handlers.render.reminders import reminder_message
 from kam_core.clock import utcnow
@@ -103,6 +104,8 @@ class Scheduler:
         tick.reminders = self._job(tick, "reminders", lambda: send_reminders(self.runtime, self.client, now=now,
                                                                               worker=self.worker))
         r = tick.reminders or SendReport()
+        record_deliveries("reminder", {o: r.count(o) for o in ("sent", "skipped", "failed")})
+        record_deliveries("digest", {k: v for k, v in (tick.digests or {}).items() if k in ("sent", "skipped", "failed")})
         log.info("tick worker=%s reminders sent=%d skipped=%d failed=%d digests=%s timezones=%d errors=%d",
                  self.worker, r.count("sent"), r.count("skipped"), r.count("failed"),
                  _counts(tick.digests), tick.timezones, len(tick.errors))
