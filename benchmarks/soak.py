@@ -13,17 +13,11 @@ Every loop is bounded by a count and a deadline; all traffic goes to 127.0.0.1.
 """
 
 import argparse
-import os
 import random
 import shutil
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 import uuid
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -34,6 +28,7 @@ from sqlalchemy import func, select
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.harness import free_port, rss_bytes, start_gunicorn, stop, wait_ready, workers_of  # noqa: E402
 from bot.emulator import FakeSlack, SlackDriver  # noqa: E402
 from kam_core import schema  # noqa: E402
 from kam_core.accounts.models import Account  # noqa: E402
@@ -49,8 +44,6 @@ from kam_core.policy import Policy  # noqa: E402
 MEMORY_GROWTH_LIMIT = 0.20
 NOTE_PREFIX = "soak note"
 MIX = (("card", 35), ("mine", 15), ("opps", 20), ("log", 30))  # percent of requests
-READY_TRIES, READY_SECONDS = 300, 60.0
-STOP_SECONDS = 20.0
 
 
 @dataclass
@@ -144,78 +137,6 @@ def count_notes(url: str) -> tuple[int, int]:
         distinct = session.scalar(select(func.count(func.distinct(Interaction.text))).where(soak))
     engine.dispose()
     return rows, rows - distinct
-
-
-# ---- gunicorn -----------------------------------------------------------------------------------------
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_gunicorn(url: str, slack: FakeSlack, secret: str, port: int, log: Path) -> subprocess.Popen:
-    config = ROOT / "deploy" / "gunicorn.conf.py"
-    command = [sys.executable, "-m", "gunicorn", "-b", f"127.0.0.1:{port}"]
-    command += ["-c", str(config)] if config.exists() else ["--workers", "2", "--threads", "8",
-                                                           "--worker-class", "gthread"]
-    env = {**os.environ, "KAM_DATABASE_URL": url, "SLACK_BOT_TOKEN": slack.bot_token, "SLACK_SIGNING_SECRET": secret,
-           "KAM_SLACK_API_URL": slack.api_url, "KAM_LOG_LEVEL": "WARNING", "PORT": str(port),
-           "PROMETHEUS_MULTIPROC_DIR": str(log.parent / "metrics")}
-    (log.parent / "metrics").mkdir(exist_ok=True)
-    with log.open("wb") as out:
-        return subprocess.Popen([*command, "bot.wsgi:application"], cwd=ROOT, env=env, stdout=out,
-                                stderr=subprocess.STDOUT, start_new_session=True)
-
-
-def wait_ready(base: str, server: subprocess.Popen) -> None:
-    deadline = time.monotonic() + READY_SECONDS
-    for _ in range(READY_TRIES):
-        if server.poll() is not None:
-            raise SystemExit(f"gunicorn exited with {server.returncode}")
-        try:
-            with urllib.request.urlopen(base + "/readyz", timeout=2) as answer:
-                if answer.status == 200:
-                    return
-        except (urllib.error.URLError, OSError):
-            pass
-        if time.monotonic() > deadline:
-            break
-        time.sleep(0.2)
-    raise SystemExit("gunicorn did not become ready")
-
-
-def stop(server: subprocess.Popen) -> None:
-    if server.poll() is None:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=STOP_SECONDS)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=STOP_SECONDS)
-
-
-def workers_of(master: int) -> list[int]:
-    children = Path(f"/proc/{master}/task/{master}/children")
-    if children.exists():
-        return [int(pid) for pid in children.read_text().split()]
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == master:
-                found.append(int(stat.parent.name))
-        except (OSError, ValueError, IndexError):
-            continue
-    return found
-
-
-def rss_bytes(pids: list[int]) -> int:
-    total = 0
-    for pid in pids:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                total += int(line.split()[1]) * 1024
-    return total
 
 
 # ---- traffic -----------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """`kam bench`: measurements of the bot's hot paths, printed as JSON."""
 
 import json
+import sys
 from pathlib import Path
 
 import typer
@@ -10,7 +11,7 @@ from kam_core.accounts.resolver import benchmark
 from kam_core.accounts.resolver.decide import Thresholds
 from kam_core.accounts.resolver.evaluation import BadEvaluationFile, read_cases
 
-app = typer.Typer(no_args_is_help=True, help="Measure the bot: account name resolution.")
+app = typer.Typer(no_args_is_help=True, help="Measure the bot: account name resolution, end-to-end commands.")
 
 
 @app.command()
@@ -40,3 +41,35 @@ def resolve(
         typer.echo(f"kam bench resolve: {error}", err=True)
         raise typer.Exit(2) from None
     typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
+
+
+@app.command("all")
+def all_(
+    scale: str = typer.Option("small", "--scale", help="small: `kam demo`'s default data; large: 100,000 accounts, "
+                                                        "1,000,000 interactions, 300,000 opportunities."),
+    backend: str = typer.Option("sqlite", "--backend", help="sqlite or postgres (without --database: a temporary "
+                                                            "database, on KAM_BENCH_POSTGRES_URL's server)."),
+    requests: int = typer.Option(1000, "--requests", min=1, help="Requests per command and per concurrency."),
+    database: str | None = typer.Option(None, "--database",
+                                        help="Measure this database (a `kam demo` one, kept as it is; an empty one "
+                                             "is filled with the scale's demo data) instead of a temporary one."),
+    out: Path | None = typer.Option(None, "--out", help="Also write the figures under \"## Commands\" in this "
+                                                        "markdown file (e.g. docs/benchmarks.md)."),
+) -> None:
+    """End-to-end /kam latency through gunicorn, the bolt floor both ways, throughput and a worker's peak memory."""
+    if scale not in ("small", "large") or backend not in ("sqlite", "postgres"):
+        typer.echo("kam bench all: --scale is small or large, --backend sqlite or postgres.", err=True)
+        raise typer.Exit(2)
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # benchmarks/ sits beside bot/, not installed
+    try:
+        from benchmarks.commands import run, write_section
+    except ImportError:
+        typer.echo("kam bench all: run it from a checkout of the repository (benchmarks/ is not installed).", err=True)
+        raise typer.Exit(2) from None
+    report = run(scale=scale, backend=backend, requests=requests, database_url=database,
+                 progress=lambda line: typer.echo(line, err=True), command_line=" ".join(["kam", *sys.argv[1:]]))
+    typer.echo(report.markdown())
+    if out:
+        write_section(out, report)
+    if report.errors:
+        raise typer.Exit(1)

@@ -78,7 +78,8 @@ def _fuzzy_latin(q: Query, key: str, flat: str, flat_core: str | None) -> float:
     best = _typo(q.compact, flat)
     if flat_core and flat_core != flat:
         # Cores alike say less when the query had more than its core ("general motor" vs General Electric).
-        best = max(best, _typo(q.core_compact or q.compact, flat_core) - (0.0 if q.bare else AS_TYPED - CORE_OF_LONGER_QUERY))
+        penalty = 0.0 if q.bare else AS_TYPED - CORE_OF_LONGER_QUERY
+        best = max(best, _typo(q.core_compact or q.compact, flat_core) - penalty)
     n = len(q.compact)
     if n >= 4:
         # A typo in the first part of a longer name: "goldmn" for Goldman Sachs.

@@ -1,0 +1,368 @@
+"""End-to-end /kam latency, the bolt floor beside it, throughput and a worker's peak memory.
+
+    kam bench all [--scale small|large] [--backend sqlite|postgres] [--requests N] [--out docs/benchmarks.md]
+    .venv/bin/python benchmarks/commands.py --scale small --requests 1000
+
+Signed requests over real HTTP (the emulator's SlackDriver) → gunicorn with deploy/gunicorn.conf.py →
+bolt → handler → database → the ack's body, timed by the client. Three servers, one after the other,
+in the same run: the bot, then benchmarks/floor_app.py in bolt's default mode and with
+process_before_response=True. Each command is sent `requests` times one at a time (after a warm-up),
+then a mix of all five at concurrency 8 and 32. The load average is read beside every figure: the
+machine may be shared.
+"""
+
+import os
+import platform
+import sqlite3
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.engine import make_url
+
+from benchmarks.floor_app import ANSWER as FLOOR_ANSWER
+from benchmarks.floor_app import MODE_VARIABLE
+from benchmarks.harness import peak_rss_bytes, percentile, served, workers_of
+from bot.emulator import FakeSlack, SlackDriver
+from kam_core import schema
+from kam_core.accounts.models import Account
+from kam_core.accounts.search import Outcome, search_accounts
+from kam_core.actors import Actor
+from kam_core.db import make_engine, make_sessionmaker, transaction
+from kam_core.demo import DemoSize, generate_demo
+from kam_core.enums import Role
+from kam_core.interactions.models import Interaction
+from kam_core.opportunities.models import Opportunity
+from kam_core.people.models import Person
+from kam_core.plans.models import AccountPlan
+from kam_core.policy import Policy
+from templates import render
+
+SCALES = {
+    "small": DemoSize(),  # `kam demo`'s default
+    "large": DemoSize(accounts=100_000, interactions=1_000_000, opportunities=300_000, reps=5_000, managers=500),
+}
+COMMANDS = ("account", "opps", "plan", "mine", "log")
+CONCURRENCY = (8, 32)
+NOTE_PREFIX = "bench note"
+SAMPLE_ACCOUNTS = 200  # accounts the requests name, checked to resolve to themselves
+TARGETS = {"p99_ms": 100.0, "p50_floor_ratio": 5.0, "throughput_c8": 200.0, "rss_mb": 300.0}
+DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+
+
+@dataclass
+class Latency:
+    name: str
+    requests: int
+    seconds: list[float]
+    load: float  # 1-minute load average when the figure was taken
+    errors: list[str] = field(default_factory=list)
+
+    def ms(self, share: float) -> float:
+        return percentile(self.seconds, share) * 1000
+
+
+@dataclass
+class Throughput:
+    concurrency: int
+    requests: int
+    elapsed: float
+    seconds: list[float]
+    load: float
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def per_second(self) -> float:
+        return self.requests / self.elapsed if self.elapsed else 0.0
+
+    def ms(self, share: float) -> float:
+        return percentile(self.seconds, share) * 1000
+
+
+@dataclass
+class Report:
+    scale: str
+    backend: str
+    database: str
+    rows: dict[str, int]
+    commands: list[Latency] = field(default_factory=list)
+    floors: list[Latency] = field(default_factory=list)  # default mode, then process_before_response
+    throughput: list[Throughput] = field(default_factory=list)
+    peak_rss: int = 0  # bytes, the largest worker's VmHWM
+    workers: int = 0
+    command_line: str = ""
+
+    @property
+    def errors(self) -> list[str]:
+        return [e for figure in [*self.commands, *self.floors, *self.throughput] for e in figure.errors]
+
+    @property
+    def floor_p50(self) -> float:
+        return min(f.ms(0.5) for f in self.floors) if self.floors else 0.0
+
+    def markdown(self) -> str:
+        return render("cli/bench_commands.md.j2", report=self, targets=TARGETS, machine=machine(self.database),
+                      when=time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()))
+
+
+# ---- the database ---------------------------------------------------------------------------------
+
+@dataclass
+class Cast:
+    """Who asks about what: (Slack user, account name as typed) pairs the bot answers with a card."""
+    named: list[tuple[str, str]]  # the owner, a fuzzy form of the name that resolves to that account
+    planned: list[tuple[str, str]]  # the same, accounts with a plan
+    owners: list[str]
+
+
+def fuzzy(name: str) -> list[str]:
+    """What a rep might type for `name`, most careless first."""
+    lower = name.lower()
+    words = lower.split()
+    longest = max(range(len(words)), key=lambda i: len(words[i]))
+    word = words[longest]
+    if len(word) > 4:  # two letters swapped in the longest word
+        words[longest] = word[:2] + word[3] + word[2] + word[4:]
+    return [" ".join(words), lower, name]
+
+
+def prepare(url: str, size: DemoSize) -> tuple[Cast, dict[str, int]]:
+    """Migrate; generate the demo when the database holds no accounts; link reps to Slack ids; pick names."""
+    engine = make_engine(url)
+    schema.upgrade(engine)
+    sessions = make_sessionmaker(engine)
+    with transaction(sessions) as session:
+        if not session.scalar(select(func.count()).select_from(Account)):
+            generate_demo(session, actor=Actor.system("bench"), policy=Policy(), size=size, seed=7)
+        unlinked = session.scalars(select(Person).where(Person.role == Role.rep, Person.slack_user_id.is_(None))
+                                   .order_by(Person.id)).all()
+        for number, rep in enumerate(unlinked):
+            rep.slack_user_id = f"U0BENCH{number:05d}"
+    with sessions() as session:
+        owned = (select(Account.id, Account.name, Person.slack_user_id).join(Person, Account.owner_id == Person.id)
+                 .where(Person.slack_user_id.is_not(None)).order_by(Account.id))
+        with_plan = owned.where(Account.id.in_(select(AccountPlan.account_id)))
+        named = _resolving(session, session.execute(owned.limit(SAMPLE_ACCOUNTS)).all())
+        planned = _resolving(session, session.execute(with_plan.limit(SAMPLE_ACCOUNTS)).all())
+        rows = {"accounts": session.scalar(select(func.count()).select_from(Account)),
+                "interactions": session.scalar(select(func.count()).select_from(Interaction)),
+                "opportunities": session.scalar(select(func.count()).select_from(Opportunity)),
+                "reps": session.scalar(select(func.count()).where(Person.role == Role.rep)),
+                "managers": session.scalar(select(func.count()).where(Person.role == Role.manager))}
+    engine.dispose()
+    if not named or not planned:
+        raise SystemExit("the database has no accounts owned by a linked rep (with a plan) whose name resolves; "
+                         "use a `kam demo` database")
+    return Cast(named=named, planned=planned, owners=sorted({user for user, _ in named})), rows
+
+
+def _resolving(session, accounts) -> list[tuple[str, str]]:
+    chosen = []
+    for account_id, name, user in accounts:
+        for typed in fuzzy(name):
+            found = search_accounts(session, query=typed)
+            if found.outcome == Outcome.match and found.best.account_id == account_id:
+                chosen.append((user, typed))
+                break
+    return chosen
+
+
+@contextmanager
+def database(backend: str, given: str | None, workdir: Path):
+    """The URL to measure: `given` as it is, else a temporary SQLite file or PostgreSQL database."""
+    if given:
+        yield given
+    elif backend == "sqlite":
+        yield f"sqlite:///{workdir / 'kam.db'}"
+    else:
+        admin_url = make_url(os.environ.get("KAM_BENCH_POSTGRES_URL", DEFAULT_POSTGRES))
+        name = f"kam_bench_{uuid.uuid4().hex[:10]}"
+        admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(text(f"CREATE DATABASE {name}"))
+        try:
+            yield admin_url.set(database=name).render_as_string(hide_password=False)
+        finally:
+            with admin.connect() as connection:
+                connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            admin.dispose()
+
+
+# ---- requests ---------------------------------------------------------------------------------------
+
+def request_for(kind: str, cast: Cast, n: int) -> tuple[str, str]:
+    """(Slack user, command text) of the n-th request of `kind`; log notes are all different."""
+    user, name = cast.named[n % len(cast.named)]
+    if kind == "account":
+        return user, name
+    if kind == "opps":
+        return user, f"opps {name}"
+    if kind == "plan":
+        return cast.planned[n % len(cast.planned)][0], f"plan {cast.planned[n % len(cast.planned)][1]}"
+    if kind == "mine":
+        return cast.owners[n % len(cast.owners)], "mine"
+    return user, f"log {name}: {NOTE_PREFIX} {uuid.uuid4().hex}"
+
+
+def problem(kind: str, status: int, body: str) -> str | None:
+    """Why the answer is not the one expected, or None."""
+    if status != 200:
+        return f"{kind}: HTTP {status} {body[:200]}"
+    if kind == "floor":
+        return None if FLOOR_ANSWER in body else f"floor: {body[:200]}"
+    if "went wrong" in body or "cannot be reached" in body:
+        return f"{kind}: {body[:200]}"
+    if kind == "log":
+        return None if "Saved to" in body else f"log: not saved: {body[:200]}"
+    return None if '"blocks"' in body else f"{kind}: no message: {body[:200]}"
+
+
+def timed(driver: SlackDriver, kind: str, user: str, typed: str) -> tuple[float, str | None]:
+    started = time.perf_counter()
+    try:
+        answer = driver.slash_command(user, typed)
+    except OSError as error:
+        return time.perf_counter() - started, f"{kind}: {error!r}"
+    return time.perf_counter() - started, problem(kind, answer.status, answer.body)
+
+
+def one_at_a_time(driver: SlackDriver, name: str, kind: str, requests: list[tuple[str, str]]) -> Latency:
+    figure = Latency(name=name, requests=len(requests), seconds=[], load=os.getloadavg()[0])
+    for user, typed in requests:
+        seconds, wrong = timed(driver, kind, user, typed)
+        figure.seconds.append(seconds)
+        if wrong:
+            figure.errors.append(wrong)
+    return figure
+
+
+def under_load(driver: SlackDriver, cast: Cast, concurrency: int, count: int) -> Throughput:
+    mix = [(kind, *request_for(kind, cast, n)) for n in range(count) for kind in [COMMANDS[n % len(COMMANDS)]]]
+    load = os.getloadavg()[0]
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        results = list(pool.map(lambda request: timed(driver, *request), mix))
+    elapsed = time.perf_counter() - started
+    return Throughput(concurrency=concurrency, requests=count, elapsed=elapsed, seconds=[s for s, _ in results],
+                      load=max(load, os.getloadavg()[0]), errors=[w for _, w in results if w])
+
+
+# ---- the run ----------------------------------------------------------------------------------------
+
+def run(*, scale: str = "small", backend: str = "sqlite", requests: int = 1000, database_url: str | None = None,
+        warmup: int | None = None, progress: Callable[[str], None] = lambda _: None,
+        command_line: str = "") -> Report:
+    """Measure everything; `database_url` (a `kam demo` database, or an empty one to fill) or a temporary one."""
+    warmup = max(20, requests // 10) if warmup is None else warmup
+    with tempfile.TemporaryDirectory(prefix="kam-bench-") as tmp, database(backend, database_url, Path(tmp)) as url:
+        workdir = Path(tmp)
+        progress(f"preparing the {scale} database")
+        cast, rows = prepare(url, SCALES[scale])
+        report = Report(scale=scale, backend=make_url(url).get_backend_name(), database=url, rows=rows,
+                        command_line=command_line)
+        secret = uuid.uuid4().hex
+        with FakeSlack() as slack:
+            with served(url, slack, secret, workdir, name="bot") as (server, base):
+                driver = SlackDriver(base + "/slack/events", secret, slack, timeout=30)
+                progress("warming up the bot's workers")
+                under_load(driver, cast, 4, warmup * len(COMMANDS))  # every worker builds its name index
+                for kind in COMMANDS:
+                    progress(f"/kam {kind}: {requests} requests")
+                    name = "/kam <fuzzy name>" if kind == "account" else f"/kam {kind}"
+                    report.commands.append(one_at_a_time(driver, name, kind,
+                                                         [request_for(kind, cast, n) for n in range(requests)]))
+                for concurrency in CONCURRENCY:
+                    progress(f"throughput at concurrency {concurrency}")
+                    report.throughput.append(under_load(driver, cast, concurrency, requests))
+                workers = workers_of(server.pid)
+                report.workers = len(workers)
+                report.peak_rss = max((peak_rss_bytes(pid) for pid in workers), default=0)
+            for label, mode in (("floor, bolt default", "0"), ("floor, process_before_response", "1")):
+                with served(url, slack, secret, workdir, app="benchmarks.floor_app:application",
+                            env={MODE_VARIABLE: mode}, name=f"floor-{mode}") as (_, base):
+                    driver = SlackDriver(base + "/slack/events", secret, slack, timeout=30)
+                    progress(f"{label}: {requests} requests")
+                    one_at_a_time(driver, label, "floor", [(cast.owners[0], "floor")] * warmup)
+                    report.floors.append(one_at_a_time(driver, label, "floor", [(cast.owners[0], "floor")] * requests))
+    return report
+
+
+# ---- the machine and docs/benchmarks.md -------------------------------------------------------------------
+
+def machine(url: str) -> dict[str, str]:
+    cpu = next((line.split(":", 1)[1].strip() for line in _lines("/proc/cpuinfo") if line.startswith("model name")),
+               platform.processor() or "unknown")
+    memory = next((int(line.split()[1]) for line in _lines("/proc/meminfo") if line.startswith("MemTotal")), 0)
+    return {"cores": str(os.cpu_count()), "cpu": cpu, "memory": f"{memory / 1024 / 1024:.1f} GiB",
+            "python": platform.python_version(), "database": _database_version(url)}
+
+
+def _lines(path: str) -> list[str]:
+    try:
+        return Path(path).read_text().splitlines()
+    except OSError:
+        return []
+
+
+def _database_version(url: str) -> str:
+    if make_url(url).get_backend_name() == "sqlite":
+        return f"SQLite {sqlite3.sqlite_version}"
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            return "PostgreSQL " + connection.execute(text("SHOW server_version")).scalar_one().split()[0]
+    finally:
+        engine.dispose()
+
+
+SECTION = "## Commands"
+
+
+def write_section(path: Path, report: Report) -> None:
+    """Put this run's figures under "## Commands" in `path`, replacing an earlier run of the same scale
+    and back end; the file's other sections are left as they are."""
+    document = path.read_text() if path.exists() else "# Benchmarks\n"
+    run_heading = f"### {report.scale} scale, {report.backend}"
+    block = f"{run_heading}\n\n{report.markdown().strip()}\n"
+    if SECTION not in document:
+        document = document.rstrip("\n") + f"\n\n{SECTION}\n\n{render('cli/bench_commands_intro.md.j2').strip()}\n"
+    start = document.index(SECTION)
+    after = document.find("\n## ", start + len(SECTION))
+    section = document[start:] if after < 0 else document[start:after + 1]
+    if run_heading + "\n" in section:
+        begin = section.index(run_heading + "\n")
+        end = section.find("\n### ", begin + 1)
+        section = section[:begin] + block + ("" if end < 0 else "\n" + section[end + 1:])
+    else:
+        section = section.rstrip("\n") + f"\n\n{block}"
+    document = document[:start] + section.rstrip("\n") + "\n" + ("" if after < 0 else "\n" + document[after + 1:])
+    path.write_text(document)
+
+
+def main() -> None:
+    import argparse
+    import sys
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", choices=sorted(SCALES), default="small")
+    parser.add_argument("--backend", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument("--requests", type=int, default=1000)
+    parser.add_argument("--database")
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args()
+    report = run(scale=args.scale, backend=args.backend, requests=args.requests, database_url=args.database,
+                 progress=lambda line: print(line, file=sys.stderr), command_line=" ".join(sys.argv))
+    print(report.markdown())
+    if args.out:
+        write_section(args.out, report)
+    sys.exit(1 if report.errors else 0)
+
+
+if __name__ == "__main__":
+    main()
