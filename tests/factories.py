@@ -136,3 +136,10 @@ def make_follow_up(session: Session, *, account: Account, due_on: date, owner: P
     session.add(follow_up)
     session.flush()
     return follow_up
+
+
+def make_team(session: Session) -> tuple[Person, Person, Person]:
+    """Mia Manager (team "north") and her two reps, Alice Rep and Bob Rep."""
+    manager = make_person(session, role=Role.manager, name="Mia Manager", team="north")
+    return manager, make_person(session, name="Alice Rep", manager=manager), make_person(session, name="Bob Rep",
+                                                                                         manager=manager)

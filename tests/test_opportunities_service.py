@@ -17,7 +17,7 @@ from kam_core.opportunities.service import (
     team_pipeline,
 )
 from kam_core.policy import Policy, PriorityPolicy
-from tests.factories import make_account, make_opportunity, make_person, stage_named
+from tests.factories import make_team, make_account, make_opportunity, make_person, stage_named
 
 TODAY = date(2026, 6, 1)
 NOW = datetime(2026, 6, 1, 9, 30, tzinfo=UTC)
@@ -26,10 +26,7 @@ POLICY = Policy(priority=PriorityPolicy(high_likelihood_percent=50, high_value_a
 
 @pytest.fixture
 def team(session):
-    manager = make_person(session, role=Role.manager, name="Mia Manager", team="north")
-    alice = make_person(session, name="Alice Rep", manager=manager)
-    bob = make_person(session, name="Bob Rep", manager=manager)
-    return manager, alice, bob
+    return make_team(session)
 
 
 def test_open_opportunities_rank_act_now_first_then_by_amount(session, team):

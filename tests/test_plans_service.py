@@ -10,7 +10,7 @@ from kam_core.errors import Conflict, Forbidden, NotFound
 from kam_core.plans.models import PlanAction
 from kam_core.plans.service import complete_action, plan_health_by_account, plan_status, review_plan
 from kam_core.policy import Policy
-from tests.factories import make_account, make_action, make_person, make_plan
+from tests.factories import make_team, make_account, make_action, make_person, make_plan
 
 TODAY = date(2026, 7, 2)
 NOW = datetime(2026, 7, 2, 10, 0, tzinfo=UTC)
@@ -19,10 +19,7 @@ POLICY = Policy()
 
 @pytest.fixture
 def team(session):
-    manager = make_person(session, role=Role.manager, name="Mia Manager", team="north")
-    alice = make_person(session, name="Alice Rep", manager=manager)
-    bob = make_person(session, name="Bob Rep", manager=manager)
-    return manager, alice, bob
+    return make_team(session)
 
 
 def test_plan_status_shows_the_current_plan_with_its_health(session, team):

@@ -110,15 +110,10 @@ def open_follow_ups(session: Session, *, actor: Actor, due_by: date | None = Non
 
 def complete_follow_up(session: Session, *, actor: Actor, follow_up_id: int, expected_version: int | None = None,
                        now: datetime | None = None) -> FollowUpView:
-    follow_up = session.get(FollowUp, follow_up_id)
-    if follow_up is None:
-        raise NotFound(what="follow-up", name=str(follow_up_id))
-    if actor.role != "admin" and actor.person_id not in {follow_up.owner_id, follow_up.account.owner_id}:
-        raise Forbidden(action="complete_follow_up")
+    follow_up = _changeable_follow_up(session, actor=actor, follow_up_id=follow_up_id,
+                                      expected_version=expected_version, action="complete_follow_up")
     if follow_up.status == FollowUpStatus.done:
         return follow_up_view(follow_up)
-    if expected_version is not None and expected_version != follow_up.version:
-        raise Conflict(what="follow-up", changed_by="someone")
     follow_up.status = FollowUpStatus.done
     follow_up.completed_at = now or utcnow()
     session.flush()
@@ -132,21 +127,30 @@ def snooze_follow_up(session: Session, *, actor: Actor, follow_up_id: int, days:
     actor's today when given), so snoozing an overdue one makes it due tomorrow, not in the past."""
     if days < 1:
         raise InvalidInput(field="snooze", problem="snooze by at least one day")
-    follow_up = session.get(FollowUp, follow_up_id)
-    if follow_up is None:
-        raise NotFound(what="follow-up", name=str(follow_up_id))
-    if actor.role != "admin" and actor.person_id not in {follow_up.owner_id, follow_up.account.owner_id}:
-        raise Forbidden(action="snooze_follow_up")
+    follow_up = _changeable_follow_up(session, actor=actor, follow_up_id=follow_up_id,
+                                      expected_version=expected_version, action="snooze_follow_up")
     if follow_up.status == FollowUpStatus.done:
         return follow_up_view(follow_up)
-    if expected_version is not None and expected_version != follow_up.version:
-        raise Conflict(what="follow-up", changed_by="someone")
     previous = follow_up.due_on
     follow_up.due_on = max(previous, today or now.date()) + timedelta(days=days)
     session.flush()
     record(session, actor=actor, action="snooze_follow_up", entity="follow_up", entity_id=follow_up.id,
            changes={"due_on": [previous, follow_up.due_on]})
     return follow_up_view(follow_up)
+
+
+def _changeable_follow_up(session: Session, *, actor: Actor, follow_up_id: int, expected_version: int | None,
+                          action: str) -> FollowUp:
+    """The follow-up, when the actor may change it (its owner, the account's owner,
+    an admin); a done one is returned as is, a stale version is a Conflict."""
+    follow_up = session.get(FollowUp, follow_up_id)
+    if follow_up is None:
+        raise NotFound(what="follow-up", name=str(follow_up_id))
+    if actor.role != "admin" and actor.person_id not in {follow_up.owner_id, follow_up.account.owner_id}:
+        raise Forbidden(action=action)
+    if follow_up.status != FollowUpStatus.done and expected_version not in (None, follow_up.version):
+        raise Conflict(what="follow-up", changed_by="someone")
+    return follow_up
 
 
 def follow_up_view(f: FollowUp) -> FollowUpView:
