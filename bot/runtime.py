@@ -7,7 +7,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.settings import Settings
-from kam_core.db import make_engine, make_sessionmaker
+from kam_core.db import make_engine, make_sessionmaker, read_only_sessions
 from kam_core.policy import Policy
 
 
@@ -22,6 +22,11 @@ class Runtime:
     @cached_property
     def sessions(self) -> sessionmaker[Session]:
         return make_sessionmaker(self.engine)
+
+    @cached_property
+    def read_sessions(self) -> sessionmaker[Session]:
+        """For requests that only read (the card, deals, plan, my accounts)."""
+        return read_only_sessions(self.engine)
 
     @property
     def policy(self) -> Policy:

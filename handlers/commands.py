@@ -20,6 +20,10 @@ ROUTES: dict[Verb, Route] = {
 }
 
 
+# Verbs that only read: on SQLite their transactions never queue behind writers.
+READ_ONLY = {Verb.account, Verb.opps, Verb.plan, Verb.mine}
+
+
 def route(verb: Verb, handler: Route) -> None:
     """Other listener groups add their verbs here when they register."""
     ROUTES[verb] = handler
@@ -39,6 +43,6 @@ def answer(runtime: Runtime, cmd: Command, command: dict, client: WebClient) -> 
         return help_message()
     return answer_as(runtime, command["user_id"], client,
                      lambda kam: handler(kam, cmd, command=command, client=client),
-                     typed=cmd.text if cmd.verb == Verb.log else "")
+                     typed=cmd.text if cmd.verb == Verb.log else "", read_only=cmd.verb in READ_ONLY)
 
 

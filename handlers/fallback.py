@@ -1,15 +1,18 @@
-"""The last word: buttons, forms and shortcuts no listener knows (an old message after an update, or
+"""The last word: buttons and forms no listener knows (an old message or modal after an update, or
 a payload Slack never sends), and any listener that raised. The user gets a friendly answer where
 Slack gives a way to reach them, Slack gets a 200 (a 500 makes it retry events, or show "the app
 did not respond"), and the error goes to the log with the reference the user sees.
 
-Registered after every other group: bolt runs the first listener that matches."""
+Registered after every other group: bolt runs the first listener that matches. Shortcuts and events
+have no catch-all: Slack sends only those the manifest declares, each with its listener, and an
+undeclared one answers 404 (tests/test_manifest.py tells them apart by that)."""
 
 import logging
 import re
 
 from slack_bolt import Ack, App, BoltResponse
 from slack_sdk import WebClient
+from slack_sdk.webhook import WebhookClient
 
 from bot.runtime import Runtime
 from handlers.errors import friendly
@@ -33,8 +36,6 @@ def tell(body: dict, client: WebClient | None, message: Message) -> None:
     response_url, trigger_id = body.get("response_url"), body.get("trigger_id")
     try:
         if isinstance(response_url, str) and response_url.startswith("http"):
-            from slack_sdk.webhook import WebhookClient
-
             WebhookClient(response_url).send(response_type="ephemeral", replace_original=False,
                                              **message.as_kwargs())
         elif isinstance(trigger_id, str) and trigger_id and client is not None:
@@ -56,11 +57,6 @@ def register(app: App, runtime: Runtime) -> None:
 
     @app.action(ANYTHING)
     def unknown_action(ack: Ack, body: dict, client: WebClient) -> None:
-        ack()
-        tell(body, client, retired)
-
-    @app.shortcut(ANYTHING)
-    def unknown_shortcut(ack: Ack, body: dict, client: WebClient) -> None:
         ack()
         tell(body, client, retired)
 

@@ -26,6 +26,7 @@ from kam_core.opportunities.service import list_stages, move_stage, open_opportu
 from templates import piece
 
 log = logging.getLogger("kam.handlers")
+PRIVATE_METADATA_LIMIT = 3000  # Slack's limit on a view's private_metadata
 
 
 class StageModalMeta(BaseModel):
@@ -107,7 +108,10 @@ def register(app: App, runtime: Runtime) -> None:
                                   response_url=body.get("response_url"))
             opportunity = opportunity_detail(kam.session, actor=kam.actor, opportunity_id=opportunity_id,
                                              policy=kam.policy, today=kam.today)
-            return stage_modal(opportunity, list_stages(kam.session), meta.model_dump_json())
+            metadata = meta.model_dump_json()
+            if len(metadata) > PRIVATE_METADATA_LIMIT:  # only a malformed payload's channel or URL is this long
+                metadata = meta.model_copy(update={"channel_id": None, "response_url": None}).model_dump_json()
+            return stage_modal(opportunity, list_stages(kam.session), metadata)
 
         view = answer_as(runtime, body["user"]["id"], client, modal)
         if isinstance(view, Message):

@@ -40,8 +40,10 @@ class Kam:
 
 
 @contextmanager
-def kam_session(runtime: Runtime, slack_user_id: str, client: WebClient | None = None) -> Iterator[Kam]:
-    with transaction(runtime.sessions) as session:
+def kam_session(runtime: Runtime, slack_user_id: str, client: WebClient | None = None, *,
+                read_only: bool = False) -> Iterator[Kam]:
+    """`read_only` for requests that only read: on SQLite they then never wait for writers."""
+    with transaction(runtime.read_sessions if read_only else runtime.sessions) as session:
         person = linked_person(session, slack_user_id, client)
         yield Kam(session=session, person=person, actor=Actor.of(person), policy=runtime.policy,
                   default_timezone=runtime.settings.default_timezone)
@@ -78,14 +80,15 @@ def _slack_profile(client: WebClient | None, slack_user_id: str) -> dict:
         return {}
 
 
-def answer_as(runtime: Runtime, slack_user_id: str, client: WebClient | None, work, *, typed: str = ""):
+def answer_as(runtime: Runtime, slack_user_id: str, client: WebClient | None, work, *, typed: str = "",
+              read_only: bool = False):
     """Run `work(kam)` for this user; any failure becomes a friendly Message,
     which gives back `typed` (what the user wrote) so nothing is lost."""
     from handlers.errors import friendly
     from handlers.render.notes import kept
 
     try:
-        with kam_session(runtime, slack_user_id, client) as kam:
+        with kam_session(runtime, slack_user_id, client, read_only=read_only) as kam:
             return work(kam)
     except Exception as error:  # noqa: BLE001 - every failure gets an answer the user can act on
         return kept(friendly(error), typed) if typed.strip() else friendly(error)

@@ -20,11 +20,17 @@ def make_engine(url: str, *, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS, **kw
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
+READ_ONLY = "kam_read_only"
+
+
 def _sqlite_begin(connection) -> None:
     # IMMEDIATE takes the write lock up front. A deferred transaction that reads
     # and then writes cannot wait for a busy writer (SQLite answers "database is
     # locked" at once to avoid a deadlock); an immediate one waits its turn.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # Work that only reads (see read_only_sessions) begins deferred, so readers
+    # never queue behind writers: WAL lets them read while one writer commits.
+    read_only = connection.get_execution_options().get(READ_ONLY, False)
+    connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def _sqlite_pragmas(dbapi_connection, _record, *, busy_timeout_ms: int) -> None:
@@ -44,6 +50,13 @@ def _sqlite_pragmas(dbapi_connection, _record, *, busy_timeout_ms: int) -> None:
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def read_only_sessions(engine: Engine) -> sessionmaker[Session]:
+    """Sessions for work that reads only. On SQLite they begin DEFERRED; a write
+    in one still works but may be refused with "database is locked" when another
+    writer is busy, so use them only where writes are rare side effects."""
+    return sessionmaker(engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False)
 
 
 @contextmanager

@@ -1,5 +1,6 @@
 """/kam through real HTTP: signed request in, Block Kit out."""
 
+import pytest
 from slack_sdk.models.blocks import Block
 
 from tests.handlers.conftest import MANAGER, REP, STRANGER
@@ -83,3 +84,18 @@ def test_names_typed_by_users_are_escaped(driver, world):
 def test_a_bad_signature_is_refused(driver, world):
     assert driver.raw("command=/kam&text=acme&user_id=U0REP", signature="wrong").status == 401
     assert driver.raw("command=/kam&text=acme&user_id=U0REP", timestamp=driver.stale_timestamp()).status == 401
+
+
+def test_reading_a_card_does_not_wait_for_another_writer_on_sqlite(driver, local, world):
+    import sqlite3
+
+    if not local.settings.database_url.startswith("sqlite"):
+        pytest.skip("SQLite's write lock only")
+    writer = sqlite3.connect(local.settings.database_url.removeprefix("sqlite:///"), isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")  # another process is in the middle of a write
+    try:
+        reply = ack_of(driver.slash_command(REP, "acme corp"))
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert "Acme Corporation" in blocks_text(reply["blocks"])

@@ -320,11 +320,10 @@ def test_odd_payloads_of_every_kind_get_a_valid_answer(local, change):
         check_replies(local, mark, send(local, payload))
 
 
-@pytest.mark.parametrize("kind", ["button", "view submission", "shortcut", "message shortcut"])
+@pytest.mark.parametrize("kind", ["button", "view submission"])
 def test_an_unknown_button_or_form_tells_the_user_what_to_do(local, kind):
     base = base_payloads(local)
-    payload = {"button": base["click open_account"], "view submission": base["submit the log modal"],
-               "shortcut": base["global shortcut"], "message shortcut": base["message shortcut"]}[kind]
+    payload = {"button": base["click open_account"], "view submission": base["submit the log modal"]}[kind]
     for holder in (payload, payload.get("view") or {}, *payload.get("actions", [])):
         for key in ("action_id", "callback_id"):
             if key in holder:
