@@ -30,7 +30,8 @@ from handlers.render.notes import (
     text_only,
 )
 from handlers.session import Kam, answer_as
-from kam_core.accounts.search import Outcome, SearchResult, search_accounts
+from kam_core.accounts.access import search_visible
+from kam_core.accounts.search import Outcome, SearchResult
 from kam_core.db import transaction
 from kam_core.enums import InteractionKind, Source
 from kam_core.errors import NotFound, TextTooLong
@@ -87,7 +88,7 @@ def quick_log(kam: Kam, cmd: Command, *, command: dict, client: WebClient, **_) 
         return kept(text_only(slack_error_message(TextTooLong(length=len(cmd.text), limit=MAX_TEXT))), cmd.text)
     if not cmd.account:
         return kept(text_only(piece(T, "need_account")), cmd.text)
-    result = search_accounts(kam.session, query=cmd.account)
+    result = search_visible(kam.session, actor=kam.actor, policy=kam.policy, query=cmd.account)
     if result.outcome == Outcome.match:
         saved = save(kam, draft.for_account(result.best.account_id))
         return saved.message if isinstance(saved, Done) else saved
@@ -109,7 +110,7 @@ def form_for(kam: Kam, *, account_id: int | None = None, query: str = "", notes:
              meta: ModalMeta | None = None) -> dict:
     """The log form, with the account preselected when it is known or the query names one clearly."""
     if account_id is None and query:
-        result = search_accounts(kam.session, query=query)
+        result = search_visible(kam.session, actor=kam.actor, policy=kam.policy, query=query)
         account_id = result.best.account_id if result.outcome == Outcome.match else None
     target = log_target(kam.session, actor=kam.actor, policy=kam.policy, account_id=account_id) \
         if account_id else None
@@ -224,7 +225,7 @@ def dm_reply(kam: Kam, event: dict) -> Message:
         return text_only(slack_error_message(TextTooLong(length=len(text), limit=MAX_TEXT)))
     key = f"dm:{event.get('client_msg_id') or event['channel'] + ':' + event['ts']}"
     draft = Draft(key=key, text=text, source=Source.direct_message)
-    result = search_accounts(kam.session, query=query)
+    result = search_visible(kam.session, actor=kam.actor, policy=kam.policy, query=query)
     if result.outcome == Outcome.match:
         best = result.best
         return dm_preview(best.name, parse_note(text, kam.today), draft.for_account(best.account_id))
@@ -299,8 +300,8 @@ def register(app: App, runtime: Runtime) -> None:
 
     @app.options(ActionId.account_select)
     def suggest_accounts(ack: Ack, body: dict, client: WebClient) -> None:
-        options = answer_as(runtime, body["user"]["id"], client, lambda kam: account_options(
-            search_accounts(kam.session, query=body.get("value") or "", limit=10)))
+        options = answer_as(runtime, body["user"]["id"], client, lambda kam: account_options(search_visible(
+            kam.session, actor=kam.actor, policy=kam.policy, query=body.get("value") or "", limit=10)))
         ack(options=options if isinstance(options, list) else [])
 
     @app.view(CallbackId.log_modal)

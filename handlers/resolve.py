@@ -5,7 +5,8 @@ from handlers.ids import ActionId
 from handlers.render import Message
 from handlers.render.common import candidates_message, text_message
 from handlers.session import Kam
-from kam_core.accounts.search import Outcome, search_accounts
+from kam_core.accounts.access import search_visible
+from kam_core.accounts.search import Outcome
 from kam_core.errors import NotFound
 from templates import piece
 
@@ -15,7 +16,7 @@ def resolve_account(kam: Kam, query: str, *, then: ActionId, verb: str) -> int |
     candidate buttons (choosing one runs `then`), or "not found" with the closest."""
     if not query.strip():
         return text_message(piece("slack/common.j2", "need_account", verb=verb))
-    result = search_accounts(kam.session, query=query)
+    result = search_visible(kam.session, actor=kam.actor, policy=kam.policy, query=query)
     if result.outcome == Outcome.match:
         return result.best.account_id
     if result.outcome == Outcome.ambiguous:

@@ -1,10 +1,14 @@
 """Loading an account on behalf of someone: exists, and they may see it."""
 
-from sqlalchemy.orm import Session
+from sqlalchemy import select
+from sqlalchemy.orm import Session, aliased
 
 from kam_core.accounts.models import Account
+from kam_core.accounts.search import Outcome, SearchResult, search_accounts
 from kam_core.actors import Actor
+from kam_core.enums import Role
 from kam_core.errors import NotFound
+from kam_core.people.models import Person
 from kam_core.permissions import Action, may_read_account, require
 from kam_core.policy import Policy
 
@@ -20,3 +24,24 @@ def visible_account(session: Session, *, actor: Actor, account_id: int, policy: 
         owner_team=owner.team if owner else None, owner_manager_id=owner.manager_id if owner else None,
     ))
     return account
+
+
+def search_visible(session: Session, *, actor: Actor, policy: Policy, query: str, limit: int = 5) -> SearchResult:
+    """search_accounts, minus the accounts this actor may not see (KAM_VISIBILITY=team):
+    their names appear neither as matches, nor as candidates, nor as suggestions."""
+    result = search_accounts(session, query=query, limit=limit)
+    if policy.visibility == "all" or actor.role == Role.admin or not result.candidates:
+        return result
+    ids = [c.account_id for c in result.candidates]
+    Owner = aliased(Person)
+    rows = session.execute(
+        select(Account.id, Account.owner_id, Owner.team, Owner.manager_id)
+        .outerjoin(Owner, Owner.id == Account.owner_id).where(Account.id.in_(ids))
+    )
+    visible = {r.id for r in rows if may_read_account(actor, visibility=policy.visibility, account_owner_id=r.owner_id,
+                                                      owner_team=r.team, owner_manager_id=r.manager_id)}
+    kept = [c for c in result.candidates if c.account_id in visible]
+    if result.outcome == Outcome.match and not kept:
+        return SearchResult(query=result.query, outcome=Outcome.none, candidates=[])
+    outcome = result.outcome if kept else Outcome.none
+    return SearchResult(query=result.query, outcome=outcome, candidates=kept)
