@@ -97,6 +97,7 @@ class Report:
     peak_rss: int = 0  # bytes, the largest worker's VmHWM
     workers: int = 0
     command_line: str = ""
+    machine: dict[str, str] = field(default_factory=dict)  # read while the database is there
 
     @property
     def errors(self) -> list[str]:
@@ -107,7 +108,7 @@ class Report:
         return min(f.ms(0.5) for f in self.floors) if self.floors else 0.0
 
     def markdown(self) -> str:
-        return render("cli/bench_commands.md.j2", report=self, targets=TARGETS, machine=machine(self.database),
+        return render("cli/bench_commands.md.j2", report=self, targets=TARGETS, machine=self.machine,
                       when=time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()))
 
 
@@ -243,7 +244,8 @@ def one_at_a_time(driver: SlackDriver, name: str, kind: str, requests: list[tupl
 
 
 def under_load(driver: SlackDriver, cast: Cast, concurrency: int, count: int) -> Throughput:
-    mix = [(kind, *request_for(kind, cast, n)) for n in range(count) for kind in [COMMANDS[n % len(COMMANDS)]]]
+    kinds = [COMMANDS[n % len(COMMANDS)] for n in range(count)]
+    mix = [(kind, *request_for(kind, cast, n)) for n, kind in enumerate(kinds)]
     load = os.getloadavg()[0]
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
@@ -265,7 +267,7 @@ def run(*, scale: str = "small", backend: str = "sqlite", requests: int = 1000, 
         progress(f"preparing the {scale} database")
         cast, rows = prepare(url, SCALES[scale])
         report = Report(scale=scale, backend=make_url(url).get_backend_name(), database=url, rows=rows,
-                        command_line=command_line)
+                        command_line=command_line, machine=machine(url))
         secret = uuid.uuid4().hex
         with FakeSlack() as slack:
             with served(url, slack, secret, workdir, name="bot") as (server, base):
@@ -274,7 +276,7 @@ def run(*, scale: str = "small", backend: str = "sqlite", requests: int = 1000, 
                 under_load(driver, cast, 4, warmup * len(COMMANDS))  # every worker builds its name index
                 for kind in COMMANDS:
                     progress(f"/kam {kind}: {requests} requests")
-                    name = "/kam <fuzzy name>" if kind == "account" else f"/kam {kind}"
+                    name = "/kam (fuzzy name)" if kind == "account" else f"/kam {kind}"
                     report.commands.append(one_at_a_time(driver, name, kind,
                                                          [request_for(kind, cast, n) for n in range(requests)]))
                 for concurrency in CONCURRENCY:

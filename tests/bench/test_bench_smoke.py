@@ -10,7 +10,7 @@ from bot.cli import app
 
 pytestmark = pytest.mark.skipif(importlib.util.find_spec("gunicorn") is None, reason="gunicorn is not installed")
 
-ROWS = ("/kam <fuzzy name>", "/kam opps", "/kam plan", "/kam mine", "/kam log",
+ROWS = ("/kam (fuzzy name)", "/kam opps", "/kam plan", "/kam mine", "/kam log",
         "floor, bolt default", "floor, process_before_response", "concurrency 8", "concurrency 32")
 OTHERS = "# Benchmarks\n\n## Resolution\n\nresolution figures\n\n## Soak\n\nsoak figures\n"
 

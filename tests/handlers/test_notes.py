@@ -142,7 +142,8 @@ def test_a_save_the_rules_refuse_gives_the_note_back(database_url):
             make_person(session, team="West", slack_user_id="U0WEST")
         reply = ack(bot.driver.slash_command("U0WEST", "log acme corp: Met the CFO & <b>"))
         text = text_of(reply["blocks"])
-        assert "not allowed to log interaction" in text and "```Met the CFO &amp; &lt;b&gt;```" in text
+        # Another team's account is not even named back (team visibility), and the note returns.
+        assert "No account called “acme corp”" in text and "```Met the CFO &amp; &lt;b&gt;```" in text
         assert interactions(bot) == []
 
 

@@ -351,7 +351,9 @@ def test_with_team_visibility_the_bot_shows_and_logs_only_the_own_team_s_account
         assert "Open pipeline" in card and "renewal" in opps and "Saved to" in logged
         assert counts(team_bot)[0] == before[0] + 1
     else:
+        # Another team's account is not even confirmed to exist: the answer is "no account called …".
         for text in (card, opps, logged):
-            assert NOT_ALLOWED in text and "Open pipeline" not in text and "renewal" not in text
+            assert f"No account called “{account}”" in text
+            assert "Open pipeline" not in text and "renewal" not in text
         assert note in logged  # the rep's note comes back, nothing is lost
         assert counts(team_bot) == before
