@@ -179,8 +179,7 @@ def flush_or_conflict(session: Session, *, what: str, duplicate_key: bool = Fals
     The version was checked just before, so this only fires when another writer
     committed in between (or, with `duplicate_key`, stored the same idempotency
     key first). After a failed flush the session can't be queried, so who it
-    was stays unknown. No savepoint is used: pysqlite's SAVEPOINT handling would
-    commit the caller's transaction early.
+    was stays unknown.
     """
     try:
         session.flush()
