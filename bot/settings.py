@@ -20,7 +20,7 @@ class Settings(BaseSettings):
     default_timezone: str = Field("UTC", alias="KAM_DEFAULT_TIMEZONE")
     # Slack wants an answer within 3 s and a quick log answers in it: a SQLite write lock held
     # longer than this (a big import) gets the rep a "try again" with their note, not a timeout.
-    sqlite_busy_timeout_ms: int = Field(2000, alias="KAM_SQLITE_BUSY_TIMEOUT_MS")
+    sqlite_busy_timeout_ms: int = Field(2500, alias="KAM_SQLITE_BUSY_TIMEOUT_MS")
 
     tier_key_share: float = Field(0.5, alias="KAM_TIER_KEY_SHARE")
     tier_important_share: float = Field(0.3, alias="KAM_TIER_IMPORTANT_SHARE")
