@@ -34,7 +34,7 @@ class Account(Timestamped, Base):
     # on the row so a card can explain the tier without ranking every account.
     value_total: Mapped[Decimal | None]
     value_period: Mapped[str | None] = mapped_column(String(16))
-    value_rank: Mapped[int | None]
+    value_rank: Mapped[int | None] = mapped_column(index=True)
     value_share: Mapped[float | None]
     value_share_before: Mapped[float | None]
     tiers_computed_at: Mapped[datetime | None]

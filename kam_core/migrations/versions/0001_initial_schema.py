@@ -115,6 +115,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_accounts_owner_id'), ['owner_id'], unique=False)
         batch_op.create_index('ix_accounts_owner_tier', ['owner_id', 'computed_tier'], unique=False)
         batch_op.create_index(batch_op.f('ix_accounts_parent_id'), ['parent_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_accounts_value_rank'), ['value_rank'], unique=False)
 
     op.create_table('audit_log',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -475,6 +476,7 @@ def downgrade() -> None:
 
     op.drop_table('audit_log')
     with op.batch_alter_table('accounts', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_accounts_value_rank'))
         batch_op.drop_index(batch_op.f('ix_accounts_parent_id'))
         batch_op.drop_index('ix_accounts_owner_tier')
         batch_op.drop_index(batch_op.f('ix_accounts_owner_id'))
