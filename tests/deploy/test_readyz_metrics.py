@@ -3,8 +3,6 @@ Neither says anything about the data: a customer's name sent through the bot app
 
 import json
 import socket
-import urllib.error
-import urllib.request
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
@@ -19,16 +17,9 @@ from bot.settings import Settings
 from kam_core.db import make_engine
 from kam_core.schema import alembic_config, upgrade
 from tests.deploy.conftest import REP, seed
+from tests.deploy.test_gunicorn import get
 
 CUSTOMER = "SECRET-CUSTOMER-NAME"
-
-
-def get(url: str) -> tuple[int, str]:
-    try:
-        with urllib.request.urlopen(url, timeout=10) as answer:
-            return answer.status, answer.read().decode()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode()
 
 
 def sample(body: str, name: str, **labels: str) -> float:
