@@ -1,5 +1,7 @@
 """Engine and session factory for SQLite (default) and PostgreSQL."""
 
+import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import partial
@@ -15,7 +17,10 @@ def make_engine(url: str, *, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS, **kw
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": busy_timeout_ms / 1000}, **kwargs)
         event.listen(engine, "connect", partial(_sqlite_pragmas, busy_timeout_ms=busy_timeout_ms))
-        event.listen(engine, "begin", _sqlite_begin)
+        writers = threading.RLock()
+        event.listen(engine, "begin", partial(_sqlite_begin, writers=writers, wait_s=busy_timeout_ms / 1000))
+        event.listen(engine, "commit", _release_writer)
+        event.listen(engine, "rollback", _release_writer)
         return engine
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
@@ -23,14 +28,35 @@ def make_engine(url: str, *, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS, **kw
 READ_ONLY = "kam_read_only"
 
 
-def _sqlite_begin(connection) -> None:
+def _sqlite_begin(connection, *, writers: threading.RLock, wait_s: float) -> None:
     # IMMEDIATE takes the write lock up front. A deferred transaction that reads
     # and then writes cannot wait for a busy writer (SQLite answers "database is
     # locked" at once to avoid a deadlock); an immediate one waits its turn.
     # Work that only reads (see read_only_sessions) begins deferred, so readers
     # never queue behind writers: WAL lets them read while one writer commits.
-    read_only = connection.get_execution_options().get(READ_ONLY, False)
-    connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+    if connection.get_execution_options().get(READ_ONLY, False):
+        connection.exec_driver_sql("BEGIN")
+        return
+    # Writers of this process queue on a lock of ours first: SQLite's busy
+    # handler sleeps and retries, which under many threads lets some wait past
+    # the timeout while others get in; a lock hands the turn over at once.
+    if not writers.acquire(timeout=wait_s):
+        raise sqlite3.OperationalError("database is locked")
+    connection.info[WRITER] = writers
+    try:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    except BaseException:
+        _release_writer(connection)
+        raise
+
+
+WRITER = "kam_writer_lock"
+
+
+def _release_writer(connection) -> None:
+    lock = connection.info.pop(WRITER, None)
+    if lock is not None:
+        lock.release()
 
 
 def _sqlite_pragmas(dbapi_connection, _record, *, busy_timeout_ms: int) -> None:
