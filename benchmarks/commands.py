@@ -56,20 +56,24 @@ TARGETS = {"p99_ms": 100.0, "p50_floor_ratio": 5.0, "throughput_c8": 200.0, "rss
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 
 
-@dataclass
-class Latency:
-    name: str
-    requests: int
-    seconds: list[float]
-    load: float  # 1-minute load average when the figure was taken
-    errors: list[str] = field(default_factory=list)
+class Timings:
+    """Mixin for results holding per-request `seconds`; `ms(0.99)` is the p99 in milliseconds."""
 
     def ms(self, share: float) -> float:
         return percentile(self.seconds, share) * 1000
 
 
 @dataclass
-class Throughput:
+class Latency(Timings):
+    name: str
+    requests: int
+    seconds: list[float]
+    load: float  # 1-minute load average when the figure was taken
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Throughput(Timings):
     concurrency: int
     requests: int
     elapsed: float
@@ -80,9 +84,6 @@ class Throughput:
     @property
     def per_second(self) -> float:
         return self.requests / self.elapsed if self.elapsed else 0.0
-
-    def ms(self, share: float) -> float:
-        return percentile(self.seconds, share) * 1000
 
 
 @dataclass

@@ -11,6 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.runtime import Runtime
+from handlers.errors import friendly
+from handlers.render.notes import kept
 from kam_core.actors import Actor
 from kam_core.clock import utcnow
 from kam_core.db import transaction
@@ -84,9 +86,6 @@ def answer_as(runtime: Runtime, slack_user_id: str, client: WebClient | None, wo
               read_only: bool = False):
     """Run `work(kam)` for this user; any failure becomes a friendly Message,
     which gives back `typed` (what the user wrote) so nothing is lost."""
-    from handlers.errors import friendly
-    from handlers.render.notes import kept
-
     try:
         with kam_session(runtime, slack_user_id, client, read_only=read_only) as kam:
             return work(kam)

@@ -86,6 +86,3 @@ def _whitespace(session: Session, account_id: int) -> list[str]:
     bought = select(AccountProduct.product_id).where(AccountProduct.account_id == account_id)
     return list(session.scalars(select(Product.name).where(Product.id.not_in(bought)).order_by(Product.name)))
 
-
-def account_by_name(session: Session, name: str) -> Account | None:
-    return session.scalar(select(Account).where(Account.name == name))
