@@ -19,7 +19,9 @@ def web_client(settings: Settings) -> WebClient:
                      retry_handlers=slack_api.retry_handlers())  # waits out rate limits, counts errors
 
 
-def create_app(settings: Settings, *, runtime: Runtime | None = None, process_before_response: bool = False) -> App:
+def create_app(settings: Settings, *, runtime: Runtime | None = None, process_before_response: bool = True) -> App:
+    """process_before_response: Slack's answer leaves when the listener returns (no polling for the ack);
+    listeners hand slower work to handlers.background. False only to compare (benchmarks)."""
     if settings.slack_bot_token is None or settings.slack_signing_secret is None:
         raise SystemExit("Set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (see README: Configuration).")
     runtime = runtime or Runtime(settings)

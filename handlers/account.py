@@ -2,9 +2,10 @@
 
 import re
 
-from slack_bolt import Ack, App
+from slack_bolt import App
 
 from bot.runtime import Runtime
+from handlers.background import after_ack
 from handlers.command_text import Command
 from handlers.ids import ActionId
 from handlers.render import Message
@@ -48,8 +49,8 @@ def set_tier(kam: Kam, cmd: Command, **_) -> Message:
 
 def register(app: App, runtime: Runtime) -> None:
     @app.action(re.compile(rf"^{ActionId.open_account}(:\d+)?$"))
-    def open_account(ack: Ack, body: dict, respond, client) -> None:
-        ack()
+    @after_ack(runtime)
+    def open_account(body: dict, respond, client) -> None:
         reply = answer_as(runtime, body["user"]["id"], client,
                           lambda kam: card_for(kam, int(body["actions"][0]["value"])))
         if body.get("response_url"):

@@ -87,3 +87,8 @@ def register(app: App, runtime: Runtime) -> None:
                                                       "errors": {block_id: message.text[:300]}})
         tell(body, client, message)
         return BoltResponse(status=200, body="") if response is not None else None
+
+
+def last_word(error: Exception, body: dict, client: WebClient | None) -> None:
+    """For an error in work done after the ack (handlers.background): Slack has had its answer."""
+    tell(body, client, friendly(error))

@@ -5,11 +5,12 @@ import logging
 import re
 from collections.abc import Callable
 
-from slack_bolt import Ack, App
+from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.runtime import Runtime
+from handlers.background import after_ack
 from handlers.ids import ActionId
 from handlers.render import Message
 from handlers.reminders import redraw_reminder
@@ -67,19 +68,20 @@ def snooze(kam: Kam, value: str) -> str:
 
 def register(app: App, runtime: Runtime) -> None:
     @app.event("app_home_opened")
+    @after_ack(runtime)
     def home_opened(event: dict, client: WebClient) -> None:
         if event.get("tab", "home") == "home":
             publish_home(runtime, client, event["user"])
 
     @app.action(numbered(ActionId.complete_follow_up))
-    def complete_clicked(ack: Ack, body: dict, client: WebClient, respond) -> None:
-        ack()
+    @after_ack(runtime)
+    def complete_clicked(body: dict, client: WebClient, respond) -> None:
         value = body["actions"][0]["value"]
         after_click(runtime, client, body, respond, lambda kam: done(kam, value))
 
     @app.action(numbered(ActionId.snooze_follow_up))
-    def snooze_clicked(ack: Ack, body: dict, client: WebClient, respond) -> None:
-        ack()
+    @after_ack(runtime)
+    def snooze_clicked(body: dict, client: WebClient, respond) -> None:
         value = body["actions"][0]["value"]
         after_click(runtime, client, body, respond, lambda kam: snooze(kam, value))
 

@@ -18,6 +18,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.runtime import Runtime
+from handlers.background import after_ack, later
 from handlers import commands
 from handlers.command_text import Command, Verb
 from handlers.confirm import deliver, retrying
@@ -258,20 +259,20 @@ def register(app: App, runtime: Runtime) -> None:
     commands.route(Verb.log, quick_log)
 
     @app.action(re.compile(rf"^{re.escape(ActionId.log_interaction)}(:\d+)?$"))
-    def card_button(ack: Ack, body: dict, client: WebClient) -> None:
-        ack()
+    @after_ack(runtime)
+    def card_button(body: dict, client: WebClient) -> None:
         account_id = int(body["actions"][0]["value"])
         open_form(runtime, client, body["user"]["id"], body["trigger_id"],
                   lambda kam: form_for(kam, account_id=account_id))
 
     @app.shortcut(CallbackId.log_shortcut)
-    def global_shortcut(ack: Ack, body: dict, client: WebClient) -> None:
-        ack()
+    @after_ack(runtime)
+    def global_shortcut(body: dict, client: WebClient) -> None:
         open_form(runtime, client, body["user"]["id"], body["trigger_id"], lambda kam: form_for(kam))
 
     @app.shortcut(CallbackId.log_message_shortcut)
-    def message_shortcut(ack: Ack, body: dict, client: WebClient) -> None:
-        ack()
+    @after_ack(runtime)
+    def message_shortcut(body: dict, client: WebClient) -> None:
         message = body.get("message") or {}
         permalink = _permalink(client, (body.get("channel") or {}).get("id"), message.get("ts"))
         meta = ModalMeta(source=Source.message_shortcut, permalink=permalink)
@@ -283,8 +284,8 @@ def register(app: App, runtime: Runtime) -> None:
         open_form(runtime, client, body["user"]["id"], body["trigger_id"], build)
 
     @app.action(ActionId.account_select)
-    def account_chosen(ack: Ack, body: dict, client: WebClient) -> None:
-        ack()
+    @after_ack(runtime)
+    def account_chosen(body: dict, client: WebClient) -> None:
         chosen = body["actions"][0].get("selected_option")
         view = body.get("view") or {}
         if not chosen or view.get("callback_id") != CallbackId.log_modal:
@@ -317,11 +318,11 @@ def register(app: App, runtime: Runtime) -> None:
             ack(response_action="errors", errors={str(k): v for k, v in outcome.items()})
             return
         ack()
-        tell(client, user_id, saved_message(outcome))
+        later(runtime, body, client, lambda: tell(client, user_id, saved_message(outcome)))
 
     @app.action(re.compile(rf"^{re.escape(ActionId.save_draft)}(:\d+)?$"))
-    def save_tapped(ack: Ack, body: dict, client: WebClient, respond) -> None:
-        ack()
+    @after_ack(runtime)
+    def save_tapped(body: dict, client: WebClient, respond) -> None:
         draft = Draft.decode(body["actions"][0].get("value") or "")
         outcome = answer_as(runtime, body["user"]["id"], client, lambda kam: save(kam, draft)) if draft \
             else text_only(piece("errors.j2", "error"))
@@ -331,16 +332,16 @@ def register(app: App, runtime: Runtime) -> None:
             respond(replace_original=False, response_type="ephemeral", **outcome.as_kwargs())
 
     @app.action(ActionId.change_account)
-    def change_account(ack: Ack, body: dict, client: WebClient) -> None:
-        ack()
+    @after_ack(runtime)
+    def change_account(body: dict, client: WebClient) -> None:
         draft = Draft.decode(body["actions"][0].get("value") or "")
         if draft is not None:
             open_form(runtime, client, body["user"]["id"], body["trigger_id"],
                       lambda kam: form_from_draft(kam, draft))
 
     @app.action(ActionId.undo_interaction)
-    def undo(ack: Ack, body: dict, client: WebClient, respond) -> None:
-        ack()
+    @after_ack(runtime)
+    def undo(body: dict, client: WebClient, respond) -> None:
         interaction_id = int(body["actions"][0]["value"])
         outcome = answer_as(runtime, body["user"]["id"], client, lambda kam: Done(removed_message(undo_interaction(
             kam.session, actor=kam.actor, interaction_id=interaction_id, now=kam.now))))
@@ -358,6 +359,7 @@ def register(app: App, runtime: Runtime) -> None:
         return BoltResponse(status=200, body="")
 
     @app.event("message", middleware=[first_delivery])
+    @after_ack(runtime)
     def direct_message(event: dict, client: WebClient) -> None:
         # Only what a person wrote in the bot's DM; edits, joins and bot posts have a subtype or bot_id.
         if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id") or not event.get("user"):

@@ -10,6 +10,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
 from bot.runtime import Runtime
+from handlers.background import after_ack, later
 from handlers import commands
 from handlers.command_text import Command, Verb
 from handlers.confirm import deliver, retrying
@@ -91,15 +92,15 @@ def register(app: App, runtime: Runtime) -> None:
     commands.route(Verb.opps, show_opportunities)
 
     @app.action(re.compile(rf"^{re.escape(ActionId.show_opportunities)}(:\d+)?$"))
-    def show(ack: Ack, body: dict, respond, client: WebClient) -> None:
-        ack()
+    @after_ack(runtime)
+    def show(body: dict, respond, client: WebClient) -> None:
         reply = answer_as(runtime, body["user"]["id"], client,
                           lambda kam: opportunities_for(kam, int(body["actions"][0]["value"])))
         respond(replace_original=False, response_type="ephemeral", **reply.as_kwargs())
 
     @app.action(re.compile(rf"^{re.escape(ActionId.move_stage)}:\d+$"))
-    def open_stage_modal(ack: Ack, body: dict, respond, client: WebClient) -> None:
-        ack()
+    @after_ack(runtime)
+    def open_stage_modal(body: dict, respond, client: WebClient) -> None:
         channel_id = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
 
         def modal(kam: Kam) -> dict:
@@ -138,6 +139,10 @@ def register(app: App, runtime: Runtime) -> None:
             ack(response_action="errors", errors={BlockId.stage: moved.text})
             return
         ack()
-        confirm(client, user_id, meta.channel_id, moved_message(moved), meta.response_url)
-        if meta.response_url:
-            refresh_list(runtime, client, user_id, meta.response_url, moved.account_id)
+
+        def tell_and_refresh() -> None:
+            confirm(client, user_id, meta.channel_id, moved_message(moved), meta.response_url)
+            if meta.response_url:
+                refresh_list(runtime, client, user_id, meta.response_url, moved.account_id)
+
+        later(runtime, body, client, tell_and_refresh)

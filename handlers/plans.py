@@ -3,10 +3,11 @@
 import re
 from dataclasses import dataclass
 
-from slack_bolt import Ack, App
+from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.runtime import Runtime
+from handlers.background import after_ack
 from handlers import commands
 from handlers.command_text import Command, Verb
 from handlers.confirm import deliver, retrying
@@ -45,15 +46,15 @@ def register(app: App, runtime: Runtime) -> None:
     commands.route(Verb.plan, show_plan)
 
     @app.action(re.compile(rf"^{re.escape(ActionId.show_plan)}(:\d+)?$"))
-    def show(ack: Ack, body: dict, respond, client: WebClient) -> None:
-        ack()
+    @after_ack(runtime)
+    def show(body: dict, respond, client: WebClient) -> None:
         reply = answer_as(runtime, body["user"]["id"], client,
                           lambda kam: plan_for(kam, int(body["actions"][0]["value"])))
         respond(replace_original=False, response_type="ephemeral", **reply.as_kwargs())
 
     @app.action(re.compile(rf"^{re.escape(ActionId.complete_action)}:\d+$"))
-    def done(ack: Ack, body: dict, respond, client: WebClient) -> None:
-        ack()
+    @after_ack(runtime)
+    def done(body: dict, respond, client: WebClient) -> None:
 
         def complete(kam: Kam) -> Refreshed:
             action_id, version = id_and_version(body["actions"][0]["value"])

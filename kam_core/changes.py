@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from kam_core.base import Base
 
 ACCOUNT_NAMES = "account_names"
+PIPELINE = "pipeline"  # open deals' amounts and stages (the high-value threshold)
 
 
 class ChangeMarker(Base):
@@ -33,6 +34,12 @@ def bump(session: Session, name: str) -> None:
     bumped = session.execute(update(ChangeMarker).where(ChangeMarker.name == name).values(version=new))
     if bumped.rowcount == 0:
         session.execute(insert(ChangeMarker).values(name=name, version=new))
+
+
+def bump_all(session: Session) -> None:
+    """For bulk writers that may have touched anything (demo data, restoring an export)."""
+    for name in (ACCOUNT_NAMES, PIPELINE):
+        bump(session, name)
 
 
 def watch(name: str, *models: type, fields: set[str] | None = None) -> None:

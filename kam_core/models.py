@@ -12,7 +12,7 @@ from kam_core.accounts.models import (  # noqa: F401
 )
 from kam_core.audit.models import AuditEntry  # noqa: F401
 from kam_core.base import Base  # noqa: F401
-from kam_core.changes import ACCOUNT_NAMES, ChangeMarker, watch
+from kam_core.changes import ACCOUNT_NAMES, PIPELINE, ChangeMarker, watch
 from kam_core.delivery.models import Delivery, NotificationPreference  # noqa: F401
 from kam_core.events import ProcessedEvent  # noqa: F401
 from kam_core.interactions.models import FollowUp, Interaction, interaction_contacts  # noqa: F401
@@ -22,3 +22,5 @@ from kam_core.plans.models import AccountPlan, PlanAction, PlanObjective  # noqa
 
 # The in-process name index (kam_core.accounts.search) reloads when this moves.
 watch(ACCOUNT_NAMES, Account, AccountAlias, fields={"name", "alias"})
+# The high-value threshold of the priority matrix (kam_core.opportunities.priority) too.
+watch(PIPELINE, Opportunity, Stage, fields={"amount", "stage", "stage_id", "is_open"})

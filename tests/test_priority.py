@@ -5,7 +5,7 @@ import pytest
 from kam_core.enums import Quadrant
 from kam_core.opportunities.priority import high_value_threshold, quadrant
 from kam_core.policy import PriorityPolicy
-from tests.factories import make_opportunity
+from tests.factories import make_opportunity, stage_named
 
 POLICY = PriorityPolicy(high_likelihood_percent=50)
 HIGH_VALUE = Decimal("10000")
@@ -51,3 +51,32 @@ def test_the_high_value_line_is_the_median_open_amount(session, amounts, median)
     make_opportunity(session, stage="Closed Won", amount=1_000_000)  # closed deals do not count
     make_opportunity(session, amount=0)  # nor do deals without an amount
     assert high_value_threshold(session, PriorityPolicy()) == Decimal(median)
+
+
+def test_the_high_value_line_follows_every_change_to_the_open_pipeline(session):
+    # The median is kept per process between requests; any change to a deal's amount or stage,
+    # a new deal or a deleted one must move it at once.
+    small, middle, large = (make_opportunity(session, amount=a) for a in (100, 200, 300))
+    assert high_value_threshold(session, PriorityPolicy()) == 200
+    middle.amount = Decimal(250)
+    assert high_value_threshold(session, PriorityPolicy()) == 250
+    middle.stage = stage_named(session, "Closed Won")
+    assert high_value_threshold(session, PriorityPolicy()) == 300
+    make_opportunity(session, amount=50)
+    assert high_value_threshold(session, PriorityPolicy()) == 100
+    session.delete(small)
+    assert high_value_threshold(session, PriorityPolicy()) == 300
+    large.amount = Decimal(40)
+    assert high_value_threshold(session, PriorityPolicy()) == 50
+
+
+def test_a_rolled_back_change_does_not_leave_its_high_value_line_behind(session):
+    make_opportunity(session, amount=100)
+    make_opportunity(session, amount=300)
+    before = high_value_threshold(session, PriorityPolicy())
+    with session.begin_nested() as savepoint:
+        make_opportunity(session, amount=5000)
+        make_opportunity(session, amount=6000)
+        assert high_value_threshold(session, PriorityPolicy()) == 5000
+        savepoint.rollback()
+    assert high_value_threshold(session, PriorityPolicy()) == before == 300

@@ -17,7 +17,7 @@ from bot.web import SLACK_PATH, wsgi_app
 class LocalBot:
     """`with LocalBot(settings) as local:` then `local.driver`, `local.slack`, `local.runtime`."""
 
-    def __init__(self, settings: Settings, *, process_before_response: bool = False) -> None:
+    def __init__(self, settings: Settings, *, process_before_response: bool = True) -> None:
         self.slack = FakeSlack()
         self.signing_secret = secrets.token_hex(16)
         self.base_settings = settings
@@ -39,4 +39,4 @@ class LocalBot:
     def __exit__(self, *exc) -> None:
         self.server.__exit__(*exc)
         self.slack.stop()
-        self.runtime.engine.dispose()
+        self.runtime.close()

@@ -78,6 +78,7 @@ class FakeSlack:
         self._changed = threading.Condition(threading.RLock())
         self._calls: list[Call] = []
         self._faults: dict[str, list[_Fault]] = {}
+        self._holds: dict[str, list[tuple[threading.Event, float]]] = {}
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -253,6 +254,14 @@ class FakeSlack:
             fault = _Fault(429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(retry_after)})
             self._faults.setdefault(method, []).append(fault)
 
+    def hold_next(self, method: str, longest: float = 10.0) -> threading.Event:
+        """The next call to `method` is answered only once the returned event is set (or after
+        `longest` seconds): Slack being slow. It is recorded when answered."""
+        release = threading.Event()
+        with self._changed:
+            self._holds.setdefault(method, []).append((release, longest))
+        return release
+
     # ---- request handling (called from server threads) ---------------------------------------
 
     def _record(self, call: Call) -> None:
@@ -264,6 +273,12 @@ class FakeSlack:
         auth = headers.get("Authorization", "")
         if auth.startswith("Bearer "):
             token = auth.removeprefix("Bearer ")
+        with self._changed:
+            holds = self._holds.get(method)
+            hold = holds.pop(0) if holds else None
+        if hold is not None:
+            release, longest = hold
+            release.wait(longest)
         with self._changed:
             status, body, extra = self._answer(method, params, token)
             self._record(Call(method, params, datetime.now(timezone.utc), status, body, headers))

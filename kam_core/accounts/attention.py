@@ -10,7 +10,7 @@ Accounts with nothing wrong follow, by tier then name.
 
 from datetime import date
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kam_core.accounts.models import Account, AccountTeamMember
@@ -27,10 +27,12 @@ PLAN_POINTS = {PlanHealth.off_track: 40, PlanHealth.at_risk: 20}
 
 
 def my_accounts(session: Session, *, actor: Actor, policy: Policy, today: date, limit: int = 10) -> list[AttentionItem]:
+    # A union, not "owner = me OR id IN (my teams)": PostgreSQL answers that OR with a scan of every account.
+    owned = select(Account.id).where(Account.owner_id == actor.person_id)
     on_team = select(AccountTeamMember.account_id).where(AccountTeamMember.person_id == actor.person_id)
     accounts = session.execute(
         select(Account.id, Account.name, Account.computed_tier, Account.tier_override)
-        .where(or_(Account.owner_id == actor.person_id, Account.id.in_(on_team)))
+        .where(Account.id.in_(owned.union(on_team)))
     ).all()
     ids = [a.id for a in accounts]
     if not ids:

@@ -21,8 +21,9 @@ from sqlalchemy.orm import Session
 from kam_core.accounts.models import Product
 from kam_core.actors import Actor
 from kam_core.audit.service import record
-from kam_core.changes import ACCOUNT_NAMES, bump
+from kam_core.changes import bump_all
 from kam_core.clock import utcnow
+from kam_core.db import refresh_statistics
 from kam_core.demo import names, phrases
 from kam_core.demo.accounts import AccountSeed, plan_accounts, write_accounts
 from kam_core.demo.activity import write_activity
@@ -72,7 +73,8 @@ def generate_demo(session: Session, *, actor: Actor, policy: Policy, size: DemoS
         write_activity(ctx, account, interactions, opportunities)
     writer.flush()
     writer.sync_sequences()
-    bump(session, ACCOUNT_NAMES)  # bulk inserts bypass the ORM hook that would do it
+    bump_all(session)  # bulk inserts bypass the ORM hook that would do it
+    refresh_statistics(session)
     tiers = recompute_tiers(session, policy=policy, actor=actor, now=utcnow())
     record(session, actor=actor, action=DEMO_ACTION, entity="database", entity_id=None,
            changes={"seed": seed, **size.model_dump()})

@@ -19,7 +19,8 @@ from sqlalchemy.types import TypeDecorator
 
 from kam_core.actors import Actor
 from kam_core.audit.service import record
-from kam_core.changes import ACCOUNT_NAMES, bump
+from kam_core.changes import bump_all
+from kam_core.db import refresh_statistics
 from kam_core.demo.writer import holds_data
 from kam_core.errors import ImportFailed
 from kam_core.export import FORMAT, MANIFEST, Manifest, file_name, has_json, revision_of, tables
@@ -63,7 +64,8 @@ def import_export(session: Session, *, directory: Path, actor: Actor) -> Restore
         for start in range(0, len(loaded[table.name]), CHUNK_ROWS):
             session.execute(insert(table), loaded[table.name][start:start + CHUNK_ROWS])
     _continue_numbering(session)
-    bump(session, ACCOUNT_NAMES)  # every process reloads its account-name index
+    bump_all(session)  # every process reloads its name index and pipeline figures
+    refresh_statistics(session)
     counts = {name: len(rows) for name, rows in loaded.items()}
     record(session, actor=actor, action="restore_export", entity="database", entity_id=None,
            changes={"directory": str(directory), "schema_revision": revision, "rows": sum(counts.values())})

@@ -10,7 +10,9 @@ Rules:
   when no open deal has an amount the threshold is 0.
 - The median is the upper middle value (offset count/2 in amount order),
   computed the same way on SQLite and PostgreSQL so a deal's quadrant never
-  depends on the back end.
+  depends on the back end. Sorting every open deal takes 100s of ms at 300,000
+  deals, so each process keeps the figure until the pipeline change marker
+  moves (kam_core.changes): one primary-key read per request otherwise.
 - high/high = act now (马上行动); low likelihood, high value = opportunistic
   (伺机而动, wait for the moment); high likelihood, low value = quick win;
   low/low = deprioritise.
@@ -18,11 +20,13 @@ Rules:
   win can be closed today, while an opportunistic deal waits for its moment.
 """
 
+import threading
 from decimal import Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from kam_core.changes import PIPELINE, version
 from kam_core.enums import Quadrant
 from kam_core.opportunities.models import Opportunity, Stage
 from kam_core.policy import PriorityPolicy
@@ -38,9 +42,25 @@ def quadrant(*, probability: int, amount: Decimal, high_value: Decimal, policy: 
     return Quadrant.opportunistic if valuable else Quadrant.deprioritise
 
 
+_medians: dict[str, tuple[int, Decimal]] = {}  # database URL → (pipeline marker version, median)
+_lock = threading.Lock()
+
+
 def high_value_threshold(session: Session, policy: PriorityPolicy) -> Decimal:
     if policy.high_value_amount is not None:
         return policy.high_value_amount
+    current = version(session, PIPELINE)
+    url = str(session.get_bind().engine.url)
+    cached = _medians.get(url)
+    if cached is None or cached[0] != current:
+        with _lock:  # one thread sorts the pipeline; the others wait for its figure
+            cached = _medians.get(url)
+            if cached is None or cached[0] != current:
+                cached = _medians[url] = (current, open_pipeline_median(session))
+    return cached[1]
+
+
+def open_pipeline_median(session: Session) -> Decimal:
     open_amounts = (
         select(Opportunity.amount)
         .join(Stage, Stage.id == Opportunity.stage_id)
