@@ -15,6 +15,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=False,
         autoescape=False,
+        auto_reload=False,  # templates ship with the code: no stat() of each file on every message
     )
     env.filters["money"] = money
     env.filters["percent"] = percent

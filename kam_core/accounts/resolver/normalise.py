@@ -12,12 +12,14 @@
   homophone typo) meets 腾讯 and "tengxun" meets 腾讯.
 """
 
+import importlib.util
+import json
 import re
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
 
 from cleanco import prepare_default_terms
-from pypinyin.pinyin_dict import pinyin_dict
 from zhconv import zhconv
 
 from kam_core.accounts.resolver.words import (
@@ -156,8 +158,14 @@ def core(key: str) -> str | None:
 
 
 def _pinyin_table() -> dict[str, str]:
+    # pypinyin's file of single characters, read without importing pypinyin: importing it loads its
+    # phrase dictionary too, 50 MB more in every server process for nothing we use.
+    package = importlib.util.find_spec("pypinyin")
+    readings_by_code = json.loads((Path(next(iter(package.submodule_search_locations))) / "pinyin_dict.json")
+                                  .read_text(encoding="utf-8"))
     table = {}
-    for code, readings in pinyin_dict.items():
+    for code, readings in readings_by_code.items():
+        code = int(code)
         first = readings.split(",")[0]
         table[chr(code)] = unicodedata.normalize("NFKD", first).encode("ascii", "ignore").decode()
     return table
