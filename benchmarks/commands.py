@@ -26,6 +26,8 @@ from pathlib import Path
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
+from benchmarks import data_figures
+from benchmarks.data_figures import BulkWrite, Digests, Resolution
 from benchmarks.floor_app import ANSWER as FLOOR_ANSWER
 from benchmarks.floor_app import MODE_VARIABLE
 from benchmarks.harness import peak_rss_bytes, percentile, served, workers_of
@@ -52,7 +54,9 @@ COMMANDS = ("account", "opps", "plan", "mine", "log")
 CONCURRENCY = (8, 32)
 NOTE_PREFIX = "bench note"
 SAMPLE_ACCOUNTS = 200  # accounts the requests name, checked to resolve to themselves
-TARGETS = {"p99_ms": 100.0, "p50_floor_ratio": 5.0, "throughput_c8": 200.0, "rss_mb": 300.0}
+TARGETS = {"p99_ms": 100.0, "p50_floor_ratio": 5.0, "throughput_c8": 200.0, "rss_mb": 300.0,
+           "generation_s": 120.0, "digests_s": 60.0,
+           "resolve_p50_ms": 2.0, "resolve_p99_ms": 10.0, "index_build_s": 3.0}  # the last three: issue #4
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 
 
@@ -97,6 +101,10 @@ class Report:
     throughput: list[Throughput] = field(default_factory=list)
     peak_rss: int = 0  # bytes, the largest worker's VmHWM
     workers: int = 0
+    generation: BulkWrite | None = None  # None when the database given already held data
+    resolution: Resolution | None = None
+    digests: Digests | None = None
+    bulk: list[BulkWrite] = field(default_factory=list)  # kam export, then kam import export
     command_line: str = ""
     machine: dict[str, str] = field(default_factory=dict)  # read while the database is there
 
@@ -134,14 +142,18 @@ def fuzzy(name: str) -> list[str]:
     return [" ".join(words), lower, name]
 
 
-def prepare(url: str, size: DemoSize) -> tuple[Cast, dict[str, int]]:
-    """Migrate; generate the demo when the database holds no accounts; link reps to Slack ids; pick names."""
+def prepare(url: str, size: DemoSize) -> tuple[Cast, dict[str, int], BulkWrite | None]:
+    """Migrate; generate the demo (timed) when the database holds no accounts; link reps to Slack ids;
+    pick names."""
     engine = make_engine(url)
     schema.upgrade(engine)
     sessions = make_sessionmaker(engine)
+    generation = None
     with transaction(sessions) as session:
         if not session.scalar(select(func.count()).select_from(Account)):
-            generate_demo(session, actor=Actor.system("bench"), policy=Policy(), size=size, seed=7)
+            started = time.perf_counter()
+            demo = generate_demo(session, actor=Actor.system("bench"), policy=Policy(), size=size, seed=7)
+            generation = BulkWrite("kam demo", sum(demo.counts.values()), time.perf_counter() - started)
         unlinked = session.scalars(select(Person).where(Person.role == Role.rep, Person.slack_user_id.is_(None))
                                    .order_by(Person.id)).all()
         for number, rep in enumerate(unlinked):
@@ -161,7 +173,7 @@ def prepare(url: str, size: DemoSize) -> tuple[Cast, dict[str, int]]:
     if not named or not planned:
         raise SystemExit("the database has no accounts owned by a linked rep (with a plan) whose name resolves; "
                          "use a `kam demo` database")
-    return Cast(named=named, planned=planned, owners=sorted({user for user, _ in named})), rows
+    return Cast(named=named, planned=planned, owners=sorted({user for user, _ in named})), rows, generation
 
 
 def _resolving(session, accounts) -> list[tuple[str, str]]:
@@ -268,9 +280,9 @@ def run(*, scale: str = "small", backend: str = "sqlite", requests: int = 1000, 
     with tempfile.TemporaryDirectory(prefix="kam-bench-") as tmp, database(backend, database_url, Path(tmp)) as url:
         workdir = Path(tmp)
         progress(f"preparing the {scale} database")
-        cast, rows = prepare(url, SCALES[scale])
+        cast, rows, generation = prepare(url, SCALES[scale])
         report = Report(scale=scale, backend=make_url(url).get_backend_name(), database=url, rows=rows,
-                        command_line=command_line, machine=machine(url))
+                        generation=generation, command_line=command_line, machine=machine(url))
         secret = uuid.uuid4().hex
         with FakeSlack() as slack:
             with served(url, slack, secret, workdir, name="bot") as (server, base):
@@ -295,7 +307,25 @@ def run(*, scale: str = "small", backend: str = "sqlite", requests: int = 1000, 
                     progress(f"{label}: {requests} requests")
                     one_at_a_time(driver, label, "floor", [(cast.owners[0], "floor")] * warmup)
                     report.floors.append(one_at_a_time(driver, label, "floor", [(cast.owners[0], "floor")] * requests))
+        measure_data(report, url, cast, requests, workdir, progress)
     return report
+
+
+def measure_data(report: Report, url: str, cast: Cast, requests: int, workdir: Path,
+                 progress: Callable[[str], None]) -> None:
+    """The in-process figures: resolution alone, all digests, export and restore of the whole database."""
+    typed = [name for _, name in cast.named + cast.planned]
+    typed += [name[:max(3, len(name) * 3 // 5)] for name in typed]  # what a rep types before finishing a name
+    progress(f"name resolution: {requests} queries")
+    report.resolution = data_figures.resolution(url, [typed[n % len(typed)] for n in range(requests)])
+    progress("all managers' digests")
+    report.digests = data_figures.digests(url)
+    progress("kam export, then kam import export into an empty database")
+    scratch = data_figures.scratch_database(url, workdir)
+    try:
+        report.bulk = list(data_figures.export_and_restore(url, workdir, scratch))
+    finally:
+        data_figures.drop_scratch(scratch)
 
 
 # ---- the machine and docs/benchmarks.md -------------------------------------------------------------------

@@ -23,18 +23,27 @@ Thresholds come from PlanHealthPolicy.
   applying, with expected progress 1, so the plan is also judged on its final results.
 """
 
-from datetime import date
+from collections.abc import Sequence
+from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import BaseModel
 
 from kam_core.enums import ActionStatus, PlanHealth
-from kam_core.plans.models import AccountPlan
 from kam_core.policy import PlanHealthPolicy
 
 SEVERITY = {PlanHealth.on_track: 0, PlanHealth.at_risk: 1, PlanHealth.off_track: 2}
 PENDING = {ActionStatus.open, ActionStatus.in_progress}
+
+
+class PlanLike(Protocol):
+    """An AccountPlan, or plain rows with the same fields (plans.service.PlanFacts)."""
+    period_start: date
+    period_end: date
+    last_reviewed_at: datetime | None
+    objectives: Sequence[Any]  # description, target, actual
+    actions: Sequence[Any]  # status, due_date
 
 
 class HealthReason(BaseModel):
@@ -49,7 +58,7 @@ class HealthAssessment(BaseModel):
     reasons: list[HealthReason]
 
 
-def assess(plan: AccountPlan, *, today: date, policy: PlanHealthPolicy) -> HealthAssessment:
+def assess(plan: PlanLike, *, today: date, policy: PlanHealthPolicy) -> HealthAssessment:
     reasons = [
         *_overdue_actions(plan, today, policy),
         *_objectives_behind(plan, today, policy),
@@ -60,7 +69,7 @@ def assess(plan: AccountPlan, *, today: date, policy: PlanHealthPolicy) -> Healt
     return HealthAssessment(status=status, reasons=reasons)
 
 
-def elapsed_share(plan: AccountPlan, today: date) -> Decimal:
+def elapsed_share(plan: PlanLike, today: date) -> Decimal:
     if today >= plan.period_end:
         return Decimal(1)
     if today <= plan.period_start:
@@ -83,7 +92,7 @@ def _severity(value, *, at_risk, off_track, inclusive: bool) -> PlanHealth | Non
     return None
 
 
-def _overdue_actions(plan: AccountPlan, today: date, policy: PlanHealthPolicy) -> list[HealthReason]:
+def _overdue_actions(plan: PlanLike, today: date, policy: PlanHealthPolicy) -> list[HealthReason]:
     overdue = [a for a in plan.actions if a.status in PENDING and a.due_date is not None and a.due_date < today]
     severity = _severity(len(overdue), at_risk=policy.at_risk_overdue_actions,
                          off_track=policy.off_track_overdue_actions, inclusive=True)
@@ -94,7 +103,7 @@ def _overdue_actions(plan: AccountPlan, today: date, policy: PlanHealthPolicy) -
                          params={"count": len(overdue), "oldest_days": (today - oldest).days})]
 
 
-def _objectives_behind(plan: AccountPlan, today: date, policy: PlanHealthPolicy) -> list[HealthReason]:
+def _objectives_behind(plan: PlanLike, today: date, policy: PlanHealthPolicy) -> list[HealthReason]:
     expected = elapsed_share(plan, today)
     reasons = []
     for objective in plan.objectives:
@@ -111,7 +120,7 @@ def _objectives_behind(plan: AccountPlan, today: date, policy: PlanHealthPolicy)
     return reasons
 
 
-def _review(plan: AccountPlan, today: date, policy: PlanHealthPolicy) -> list[HealthReason]:
+def _review(plan: PlanLike, today: date, policy: PlanHealthPolicy) -> list[HealthReason]:
     if plan.last_reviewed_at is not None:
         days = (today - plan.last_reviewed_at.date()).days
         severity = _severity(days, at_risk=policy.at_risk_review_days, off_track=policy.off_track_review_days,
@@ -123,7 +132,7 @@ def _review(plan: AccountPlan, today: date, policy: PlanHealthPolicy) -> list[He
     return [HealthReason(code="never_reviewed", severity=severity, params={"days": age})] if severity else []
 
 
-def _period_ended(plan: AccountPlan, today: date) -> list[HealthReason]:
+def _period_ended(plan: PlanLike, today: date) -> list[HealthReason]:
     if today <= plan.period_end:
         return []
     return [HealthReason(code="period_ended", severity=PlanHealth.at_risk, params={
