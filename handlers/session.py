@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from bot.runtime import Runtime
@@ -51,13 +51,16 @@ def kam_session(runtime: Runtime, slack_user_id: str, client: WebClient | None =
                   default_timezone=runtime.settings.default_timezone)
 
 
+_LINKED = select(Person).where(Person.slack_user_id == bindparam("slack_user_id"), Person.active)  # built once
+
+
 def linked_person(session: Session, slack_user_id: str, client: WebClient | None) -> Person:
     """The person linked to this Slack user; on first contact, link by the Slack
     profile's email when exactly one active person has it."""
     if not isinstance(slack_user_id, str) or not slack_user_id.strip():
         # A payload without a user id: `slack_user_id == None` would match the first unlinked person.
         raise NotLinked(slack_user_id="?")
-    person = session.scalar(select(Person).where(Person.slack_user_id == slack_user_id, Person.active))
+    person = session.scalar(_LINKED, {"slack_user_id": slack_user_id})
     if person is not None:
         return person
     profile = _slack_profile(client, slack_user_id)

@@ -7,7 +7,7 @@ the same transaction, automatically; bulk Core writes call `bump` themselves.
 
 import secrets
 
-from sqlalchemy import BigInteger, String, event, insert, inspect, select, update
+from sqlalchemy import BigInteger, String, bindparam, event, insert, inspect, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from kam_core.base import Base
@@ -23,8 +23,11 @@ class ChangeMarker(Base):
     version: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
+_VERSION = select(ChangeMarker.version).where(ChangeMarker.name == bindparam("name"))  # built once: every request
+
+
 def version(session: Session, name: str) -> int:
-    return session.scalar(select(ChangeMarker.version).where(ChangeMarker.name == name)) or 0
+    return session.scalar(_VERSION, {"name": name}) or 0
 
 
 def bump(session: Session, name: str) -> None:

@@ -14,6 +14,10 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 def make_engine(url: str, *, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS, **kwargs) -> Engine:
     """`busy_timeout_ms`: how long a SQLite connection waits for another writer's lock before failing."""
+    # The connection used last goes out first: one at a time, requests keep reusing the same warm
+    # connection (SQLite's page and statement caches, PostgreSQL's prepared statements) instead of
+    # cycling through the whole pool.
+    kwargs.setdefault("pool_use_lifo", True)
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": busy_timeout_ms / 1000}, **kwargs)
         event.listen(engine, "connect", partial(_sqlite_pragmas, busy_timeout_ms=busy_timeout_ms))

@@ -1,7 +1,7 @@
 """Loading an account on behalf of someone: exists, and they may see it."""
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session, aliased, joinedload
 
 from kam_core.accounts.models import Account
 from kam_core.accounts.search import Outcome, SearchResult, search_accounts
@@ -15,7 +15,7 @@ from kam_core.policy import Policy
 
 def visible_account(session: Session, *, actor: Actor, account_id: int, policy: Policy,
                     action: Action = Action.read_account) -> Account:
-    account = session.get(Account, account_id)
+    account = session.get(Account, account_id, options=[joinedload(Account.owner)])  # one statement, not two
     if account is None:
         raise NotFound(what="account", name=str(account_id))
     owner = account.owner

@@ -10,7 +10,7 @@ Accounts with nothing wrong follow, by tier then name.
 
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from kam_core.accounts.models import Account, AccountTeamMember
@@ -26,26 +26,28 @@ TIER_ORDER = [Tier.key, Tier.important, Tier.general]
 PLAN_POINTS = {PlanHealth.off_track: 40, PlanHealth.at_risk: 20}
 
 
+# Built once: see kam_core/accounts/service.py. A union, not "owner = me OR id IN (my teams)":
+# PostgreSQL answers that OR with a scan of every account.
+_MINE = (
+    select(Account.id, Account.name, Account.computed_tier, Account.tier_override)
+    .where(Account.id.in_(select(Account.id).where(Account.owner_id == bindparam("person_id")).union(
+        select(AccountTeamMember.account_id).where(AccountTeamMember.person_id == bindparam("person_id")))))
+)
+_LAST_TOUCHES = (select(Interaction.account_id, func.max(Interaction.occurred_at))
+                 .where(Interaction.account_id.in_(bindparam("ids", expanding=True))).group_by(Interaction.account_id))
+_OVERDUE = (select(FollowUp.account_id, func.count())
+            .where(FollowUp.account_id.in_(bindparam("ids", expanding=True)), FollowUp.status == FollowUpStatus.open,
+                   FollowUp.due_on < bindparam("today"))
+            .group_by(FollowUp.account_id))
+
+
 def my_accounts(session: Session, *, actor: Actor, policy: Policy, today: date, limit: int = 10) -> list[AttentionItem]:
-    # A union, not "owner = me OR id IN (my teams)": PostgreSQL answers that OR with a scan of every account.
-    owned = select(Account.id).where(Account.owner_id == actor.person_id)
-    on_team = select(AccountTeamMember.account_id).where(AccountTeamMember.person_id == actor.person_id)
-    accounts = session.execute(
-        select(Account.id, Account.name, Account.computed_tier, Account.tier_override)
-        .where(Account.id.in_(owned.union(on_team)))
-    ).all()
+    accounts = session.execute(_MINE, {"person_id": actor.person_id}).all()
     ids = [a.id for a in accounts]
     if not ids:
         return []
-    last_touch = dict(session.execute(
-        select(Interaction.account_id, func.max(Interaction.occurred_at))
-        .where(Interaction.account_id.in_(ids)).group_by(Interaction.account_id)
-    ).all())
-    overdue = dict(session.execute(
-        select(FollowUp.account_id, func.count())
-        .where(FollowUp.account_id.in_(ids), FollowUp.status == FollowUpStatus.open, FollowUp.due_on < today)
-        .group_by(FollowUp.account_id)
-    ).all())
+    last_touch = dict(session.execute(_LAST_TOUCHES, {"ids": ids}).all())
+    overdue = dict(session.execute(_OVERDUE, {"ids": ids, "today": today}).all())
     plans = plan_health_by_account(session, ids, policy=policy, today=today)
     items = [_item(a, last_touch.get(a.id), overdue.get(a.id, 0), plans.get(a.id), policy, today) for a in accounts]
     items.sort(key=lambda i: (-i.score, TIER_ORDER.index(i.tier), i.name))

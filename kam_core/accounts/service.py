@@ -2,8 +2,8 @@
 
 from datetime import date
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session, joinedload
 
 from kam_core.accounts.access import visible_account
 from kam_core.accounts.models import Account, AccountProduct, AccountTeamMember, Contact, Product
@@ -12,6 +12,7 @@ from kam_core.actors import Actor
 from kam_core.enums import BuyingRole, FollowUpStatus
 from kam_core.interactions.models import FollowUp, Interaction
 from kam_core.interactions.service import follow_up_view
+from kam_core.people.models import Person
 from kam_core.opportunities.schemas import PipelineTotals
 from kam_core.opportunities.service import pipeline_by_account
 from kam_core.plans.service import plan_health_by_account
@@ -48,34 +49,47 @@ def account_card(session: Session, *, actor: Actor, account_id: int, policy: Pol
     )
 
 
+# The card's statements are built once, at import: building and caching a statement costs SQLAlchemy
+# more than SQLite takes to run it, and the card runs a dozen per request (docs/benchmarks.md).
+_LAST_TOUCH = (
+    select(Interaction.occurred_at, Interaction.kind, Person.name.label("author_name"))
+    .outerjoin(Person, Person.id == Interaction.author_id)
+    .where(Interaction.account_id == bindparam("account_id"))
+    .order_by(Interaction.occurred_at.desc(), Interaction.id.desc()).limit(1)
+)
+_TEAM = (select(AccountTeamMember).where(AccountTeamMember.account_id == bindparam("account_id"))
+         .order_by(AccountTeamMember.role, AccountTeamMember.id))
+_NEXT_FOLLOW_UP = (
+    select(FollowUp).options(joinedload(FollowUp.account), joinedload(FollowUp.owner))
+    .where(FollowUp.account_id == bindparam("account_id"), FollowUp.status == FollowUpStatus.open)
+    .order_by(FollowUp.due_on, FollowUp.id).limit(1)
+)
+_CONTACTS = select(Contact).where(Contact.account_id == bindparam("account_id"))
+_WHITESPACE = (select(Product.name).where(Product.id.not_in(
+    select(AccountProduct.product_id).where(AccountProduct.account_id == bindparam("account_id"))))
+    .order_by(Product.name))
+
+
 def _last_touch(session: Session, account_id: int, today: date) -> LastTouch | None:
-    last = session.scalar(
-        select(Interaction).where(Interaction.account_id == account_id)
-        .order_by(Interaction.occurred_at.desc(), Interaction.id.desc()).limit(1)
-    )
+    last = session.execute(_LAST_TOUCH, {"account_id": account_id}).first()
     if last is None:
         return None
-    return LastTouch(occurred_at=last.occurred_at, kind=last.kind.value,
-                     author_name=last.author.name if last.author else None,
+    return LastTouch(occurred_at=last.occurred_at, kind=last.kind.value, author_name=last.author_name,
                      days_since=(today - last.occurred_at.date()).days)
 
 
 def _team(session: Session, account_id: int) -> list[TeamMemberView]:
-    members = session.scalars(select(AccountTeamMember).where(AccountTeamMember.account_id == account_id)
-                              .order_by(AccountTeamMember.role, AccountTeamMember.id))
+    members = session.scalars(_TEAM, {"account_id": account_id})
     return [TeamMemberView(person=person_ref(m.person), role=m.role) for m in members]
 
 
 def _next_follow_up(session: Session, account_id: int):
-    follow_up = session.scalar(
-        select(FollowUp).where(FollowUp.account_id == account_id, FollowUp.status == FollowUpStatus.open)
-        .order_by(FollowUp.due_on, FollowUp.id).limit(1)
-    )
+    follow_up = session.scalar(_NEXT_FOLLOW_UP, {"account_id": account_id})
     return follow_up_view(follow_up) if follow_up else None
 
 
 def _key_contacts(session: Session, account_id: int) -> list[ContactView]:
-    contacts = session.scalars(select(Contact).where(Contact.account_id == account_id)).all()
+    contacts = session.scalars(_CONTACTS, {"account_id": account_id}).all()
     contacts = sorted(contacts, key=lambda c: (ROLE_ORDER.index(c.buying_role), -(c.relationship_strength or 0), c.name))
     return [ContactView(id=c.id, name=c.name, title=c.title, buying_role=c.buying_role,
                         relationship_strength=c.relationship_strength, last_contacted_at=c.last_contacted_at)
@@ -83,6 +97,4 @@ def _key_contacts(session: Session, account_id: int) -> list[ContactView]:
 
 
 def _whitespace(session: Session, account_id: int) -> list[str]:
-    bought = select(AccountProduct.product_id).where(AccountProduct.account_id == account_id)
-    return list(session.scalars(select(Product.name).where(Product.id.not_in(bought)).order_by(Product.name)))
-
+    return list(session.scalars(_WHITESPACE, {"account_id": account_id}))

@@ -14,7 +14,7 @@ from collections import defaultdict
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.exc import StaleDataError
@@ -103,15 +103,20 @@ def _totals(row) -> PipelineTotals:
                           weighted_amount=(Decimal(row.amount_x_probability) / 100).quantize(CENT))
 
 
+# Built once: every account card runs it (see kam_core/accounts/service.py).
+_PIPELINE_BY_ACCOUNT = (
+    select(Opportunity.account_id, *_pipeline_columns()).join(Stage, Stage.id == Opportunity.stage_id)
+    .where(Stage.is_open, Opportunity.account_id.in_(bindparam("account_ids", expanding=True)))
+    .group_by(Opportunity.account_id)
+)
+
+
 def pipeline_by_account(session: Session, account_ids: list[int]) -> dict[int, PipelineTotals]:
     """Open pipeline per account; accounts without open deals get zeros."""
     result = {account_id: PipelineTotals() for account_id in account_ids}
     if not account_ids:
         return result
-    rows = session.execute(
-        select(Opportunity.account_id, *_pipeline_columns()).join(Stage, Stage.id == Opportunity.stage_id)
-        .where(Stage.is_open, Opportunity.account_id.in_(account_ids)).group_by(Opportunity.account_id)
-    )
+    rows = session.execute(_PIPELINE_BY_ACCOUNT, {"account_ids": list(account_ids)})
     for row in rows:
         result[row.account_id] = _totals(row)
     return result

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from kam_core.accounts.access import visible_account
@@ -94,26 +94,30 @@ class PlanFacts:
     actions: list = field(default_factory=list)  # rows: status, due_date
 
 
+# Built once: the card and /kam mine run them on every request (see kam_core/accounts/service.py).
+_PLANS = (select(AccountPlan.id, AccountPlan.account_id, AccountPlan.period_start, AccountPlan.period_end,
+                 AccountPlan.last_reviewed_at)
+          .where(AccountPlan.account_id.in_(bindparam("account_ids", expanding=True))))
+_OBJECTIVES = (select(PlanObjective.plan_id, PlanObjective.description, PlanObjective.target, PlanObjective.actual)
+               .where(PlanObjective.plan_id.in_(bindparam("plan_ids", expanding=True))).order_by(PlanObjective.id))
+_ACTIONS = (select(PlanAction.plan_id, PlanAction.status, PlanAction.due_date)
+            .where(PlanAction.plan_id.in_(bindparam("plan_ids", expanding=True))))
+
+
 def plan_health_by_account(session: Session, account_ids: list[int], *, policy: Policy,
                            today: date) -> dict[int, HealthAssessment]:
     """Health of each account's current plan; accounts without a plan are left out."""
     if not account_ids:
         return {}
-    p = AccountPlan
-    rows = session.execute(select(p.id, p.account_id, p.period_start, p.period_end, p.last_reviewed_at)
-                           .where(p.account_id.in_(account_ids)))
     by_account: dict[int, list[PlanFacts]] = defaultdict(list)
-    for row in rows:
+    for row in session.execute(_PLANS, {"account_ids": list(account_ids)}):
         by_account[row.account_id].append(PlanFacts(*row))
     current = {plan.id: plan for plan in (current_plan(plans, today) for plans in by_account.values())}
     if not current:
         return {}
-    for objective in session.execute(
-            select(PlanObjective.plan_id, PlanObjective.description, PlanObjective.target, PlanObjective.actual)
-            .where(PlanObjective.plan_id.in_(current)).order_by(PlanObjective.id)):
+    for objective in session.execute(_OBJECTIVES, {"plan_ids": list(current)}):
         current[objective.plan_id].objectives.append(objective)
-    for action in session.execute(select(PlanAction.plan_id, PlanAction.status, PlanAction.due_date)
-                                  .where(PlanAction.plan_id.in_(current))):
+    for action in session.execute(_ACTIONS, {"plan_ids": list(current)}):
         current[action.plan_id].actions.append(action)
     return {plan.account_id: assess(plan, today=today, policy=policy.plan_health) for plan in current.values()}
 

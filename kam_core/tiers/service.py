@@ -3,7 +3,7 @@
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from kam_core.accounts.models import Account, AccountValue, TierChange
@@ -113,13 +113,24 @@ def set_tier(session: Session, *, actor: Actor, account_id: int, tier: Tier | No
     return account
 
 
+# Built once (explain_tier runs for every account card): see kam_core/accounts/service.py.
+# Ranks run 1..N, so the highest is the count; an index makes it one lookup.
+_RANKED_ACCOUNTS = select(func.max(Account.value_rank))
+_LATEST_VALUE = (
+    select(AccountValue.period, AccountValue.currency, AccountValue.revenue, AccountValue.profit_contribution,
+           AccountValue.cost_to_serve, AccountValue.learning_score, AccountValue.capability_score,
+           AccountValue.referral_score)
+    .where(AccountValue.account_id == bindparam("account_id")).order_by(AccountValue.period.desc()).limit(1)
+)
+
+
 def explain_tier(session: Session, *, account_id: int, policy: Policy) -> TierExplanation:
     account = session.get(Account, account_id)
     if account is None:
         raise NotFound(what="account", name=str(account_id))
-    # Ranks run 1..N, so the highest is the count; an index makes it one lookup.
-    ranked_accounts = session.scalar(select(func.max(Account.value_rank)))
-    figures = latest_values(session, policy, [account_id]).get(account_id)
+    ranked_accounts = session.scalar(_RANKED_ACCOUNTS)
+    latest = session.execute(_LATEST_VALUE, {"account_id": account_id}).first()
+    figures = compute_value(latest, policy.value) if latest else None
     override_by = session.get(Person, account.tier_override_by_id).name if account.tier_override_by_id else None
     return TierExplanation(
         account_id=account.id, account_name=account.name, tier=account.tier, computed_tier=account.computed_tier,
