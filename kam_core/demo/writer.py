@@ -109,8 +109,11 @@ class BulkWriter:
 
     def insert(self, table: Table, rows: list[dict]) -> None:
         started = time.perf_counter()
-        if self.session.get_bind().dialect.name == "sqlite":
+        dialect = self.session.get_bind().dialect.name
+        if dialect == "sqlite":
             self._insert_sqlite(table, rows)
+        elif dialect == "postgresql":
+            self._copy_postgres(table, rows)
         else:
             for start in range(0, len(rows), CHUNK_ROWS):
                 self.session.execute(insert(table), rows[start:start + CHUNK_ROWS])
@@ -133,6 +136,24 @@ class BulkWriter:
         connection = self.session.connection()
         for start in range(0, len(converted), CHUNK_ROWS):
             connection.exec_driver_sql(statement, converted[start:start + CHUNK_ROWS])
+
+    def _copy_postgres(self, table: Table, rows: list[dict]) -> None:
+        """COPY ... FROM STDIN, in the session's transaction, values converted by the column types' own
+        bind processors: several times faster than batches of INSERT for a million rows."""
+        dialect = self.session.get_bind().dialect
+        keys = [column.name for column in table.columns]
+        processors = [(index, process) for index, key in enumerate(keys)
+                      if (process := table.c[key].type.dialect_impl(dialect).bind_processor(dialect)) is not None]
+        quote = dialect.identifier_preparer.quote
+        statement = f"COPY {quote(table.name)} ({', '.join(quote(key) for key in keys)}) FROM STDIN"
+        connection = self.session.connection().connection.driver_connection
+        with connection.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in rows:
+                values = [row[key] for key in keys]
+                for index, process in processors:
+                    if values[index] is not None:
+                        values[index] = process(values[index])
+                copy.write_row(values)
 
     def sync_sequences(self) -> None:
         """PostgreSQL numbers new rows from a sequence; move each past the ids we chose."""
