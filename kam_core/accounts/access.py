@@ -1,7 +1,10 @@
 """Loading an account on behalf of someone: exists, and they may see it."""
 
+from collections.abc import Sequence
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased, joinedload
+from sqlalchemy.orm.interfaces import ORMOption
 
 from kam_core.accounts.models import Account
 from kam_core.accounts.search import Outcome, SearchResult, search_accounts
@@ -14,8 +17,9 @@ from kam_core.policy import Policy
 
 
 def visible_account(session: Session, *, actor: Actor, account_id: int, policy: Policy,
-                    action: Action = Action.read_account) -> Account:
-    account = session.get(Account, account_id, options=[joinedload(Account.owner)])  # one statement, not two
+                    action: Action = Action.read_account, load: Sequence[ORMOption] = ()) -> Account:
+    """`load`: loader options for what the caller will read of the account (e.g. its aliases)."""
+    account = session.get(Account, account_id, options=[joinedload(Account.owner), *load])  # one statement
     if account is None:
         raise NotFound(what="account", name=str(account_id))
     owner = account.owner

@@ -31,7 +31,8 @@ def person_ref(person) -> PersonRef | None:
 
 
 def account_card(session: Session, *, actor: Actor, account_id: int, policy: Policy, today: date) -> AccountCard:
-    account = visible_account(session, actor=actor, account_id=account_id, policy=policy)
+    account = visible_account(session, actor=actor, account_id=account_id, policy=policy,
+                              load=(joinedload(Account.aliases), joinedload(Account.parent)))
     cadence = policy.cadence.days_for(account.tier)
     last_touch = _last_touch(session, account.id, today)
     return AccountCard(
