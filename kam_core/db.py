@@ -86,7 +86,11 @@ def read_only_sessions(engine: Engine) -> sessionmaker[Session]:
     """Sessions for work that reads only. On SQLite they begin DEFERRED; a write
     in one still works but may be refused with "database is locked" when another
     writer is busy, so use them only where writes are rare side effects."""
-    return sessionmaker(engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False)
+    options = {READ_ONLY: True}
+    if engine.dialect.name == "postgresql":
+        # No BEGIN and COMMIT round trips around a few SELECTs: each statement reads committed data.
+        options["isolation_level"] = "AUTOCOMMIT"
+    return sessionmaker(engine.execution_options(**options), expire_on_commit=False)
 
 
 @contextmanager

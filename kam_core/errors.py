@@ -16,6 +16,10 @@ class NotFound(KamError):
     code = "not_found"  # params: what, name
 
 
+class AlreadyRemoved(NotFound):
+    code = "already_removed"  # params: what, name (a second Undo of the same thing)
+
+
 class Forbidden(KamError):
     code = "forbidden"  # params: action
 

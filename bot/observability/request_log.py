@@ -1,8 +1,9 @@
 """The WSGI wrapper around bolt's request handler: one log line and one metrics sample per Slack request.
 
-It times the ack path, what the user waits for: from the request reaching the process to the bot's
-answer (signature check, middleware, and the listener up to its ack()). Work a listener does after
-acking runs on bolt's thread pool and is not part of this time.
+It times what Slack waits for: from the request reaching the process to the bot's answer (signature
+check, middleware, and the listener: bolt runs with process_before_response, so the answer leaves when
+the listener returns). Work a listener hands on after its ack (handlers/background.py) runs on the
+runtime's thread pool and is not part of this time.
 """
 
 import time

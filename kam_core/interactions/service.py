@@ -11,10 +11,11 @@ from sqlalchemy.orm import Session, joinedload
 from kam_core.accounts.access import visible_account
 from kam_core.accounts.models import Contact
 from kam_core.actors import Actor
+from kam_core.audit.models import AuditEntry
 from kam_core.audit.service import record
 from kam_core.clock import utcnow
 from kam_core.enums import FollowUpStatus, InteractionKind, Sentiment, Source
-from kam_core.errors import Conflict, Forbidden, InvalidInput, NotFound, TextTooLong
+from kam_core.errors import AlreadyRemoved, Conflict, Forbidden, InvalidInput, NotFound, TextTooLong
 from kam_core.interactions.models import MAX_TEXT, FollowUp, Interaction
 from kam_core.interactions.schemas import ContactChoice, FollowUpView, InteractionView, LogTarget
 from kam_core.permissions import Action
@@ -195,10 +196,15 @@ FORM_CONTACTS = 100
 
 
 def undo_interaction(session: Session, *, actor: Actor, interaction_id: int, now: datetime) -> InteractionView:
-    """The author takes back a note within an hour: the interaction and the follow-up it created go."""
+    """The author takes back a note within an hour: the interaction and the follow-up it created go.
+    A second Undo of the same note (a double tap) waits for the first and then finds the note gone."""
+    session.execute(select(Interaction.id).where(Interaction.id == interaction_id).with_for_update())
     interaction = session.get(Interaction, interaction_id)
     if interaction is None:
-        raise NotFound(what="note", name=f"#{interaction_id}")
+        removed = session.scalar(select(AuditEntry.id).where(
+            AuditEntry.action == "undo_interaction", AuditEntry.entity == "interaction",
+            AuditEntry.entity_id == interaction_id))
+        raise (AlreadyRemoved if removed else NotFound)(what="note", name=f"#{interaction_id}")
     if actor.person_id is None or interaction.author_id != actor.person_id:
         raise Forbidden(action="undo_interaction")
     if now - interaction.created_at > UNDO_WINDOW:

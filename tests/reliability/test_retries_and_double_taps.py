@@ -115,3 +115,21 @@ def test_a_replayed_message_shortcut_opens_one_form_and_logs_once(driver, slack,
     for _ in range(2):
         driver.view_submission(REP, view, values)
     assert count(local, Interaction) == 1
+
+
+def test_undo_tapped_three_times_at_once_removes_the_note_once_and_says_so_to_the_other_taps(
+        driver, slack, local, world):
+    mark = driver.mark()
+    driver.slash_command(REP, "log acme corp: Met the CFO, next: send quote by Friday")
+    saved = driver.replies_since(mark, REP)[0]
+    before = slack.mark()
+
+    all_at_once(*[lambda: driver.block_action(REP, ActionId.undo_interaction, message=saved)] * 3)
+
+    answers = [c.params for c in wait_for_calls(slack, "response_url", 3, after=before)]
+    removed = [a for a in answers if a.get("replace_original") is True]
+    told = [a for a in answers if a.get("replace_original") is False]
+    assert len(removed) == 1 and "Removed your note from *Acme Corporation*" in removed[0]["text"]
+    assert [a["text"] for a in told] == ["That note was already removed; nothing else changed."] * 2
+    assert count(local, Interaction) == 0 and count(local, FollowUp) == 0
+    assert count(local, AuditEntry, AuditEntry.action == "undo_interaction") == 1
