@@ -220,8 +220,8 @@ def name_index(session: Session) -> NameIndex:
 
 def account_rows(session: Session):
     """(account id, account name, alias or None) for every name and alias."""
-    names = dict(session.execute(select(Account.id, Account.name)).tuples().all())
+    names = dict(session.execute(select(Account.id, Account.name)).all())
     yield from ((id_, name, None) for id_, name in names.items())
     # The alias's account name from the dict above: no join, and each name crosses the wire once.
     yield from ((id_, names[id_], alias) for id_, alias in session.execute(
-        select(AccountAlias.account_id, AccountAlias.alias)).tuples() if id_ in names)
+        select(AccountAlias.account_id, AccountAlias.alias)) if id_ in names)
