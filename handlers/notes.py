@@ -18,8 +18,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.runtime import Runtime
-from handlers.background import after_ack, later
 from handlers import commands
+from handlers.background import after_ack, later
 from handlers.command_text import Command, Verb
 from handlers.confirm import deliver, retrying
 from handlers.errors import friendly, slack_error_message

@@ -10,8 +10,8 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
 from bot.runtime import Runtime
-from handlers.background import after_ack, later
 from handlers import commands
+from handlers.background import after_ack, later
 from handlers.command_text import Command, Verb
 from handlers.confirm import deliver, retrying
 from handlers.errors import friendly

@@ -87,7 +87,9 @@ class NameIndex:
                 gc.enable()
         # Out of the collector's sight from now on: a full collection would otherwise walk every one of
         # the index's million objects, a pause of ~200 ms in some unlucky request. Refcounting still
-        # frees them when a rebuilt index replaces this one (they hold no cycles).
+        # frees them when a rebuilt index replaces this one (they hold no cycles). Garbage already
+        # waiting is collected first, or it would be frozen with them.
+        gc.collect()
         gc.freeze()
         return index
 
