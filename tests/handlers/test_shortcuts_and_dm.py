@@ -50,7 +50,7 @@ def test_a_dm_shows_what_will_be_saved_and_one_tap_saves_it_once(driver, slack, 
     preview = dm_reply(slack, before)
     text = text_of(valid_blocks(preview.params["blocks"]))
     assert "*Account:* Acme Corporation" in text and "met the CFO, budget approved" in text
-    assert "*Next step:* send quote" in text and "*Due:*" in text and "*Kind:* note" in text
+    assert "*Next step:* send quote\n*Due:* " in text and "*Kind:* note" in text  # each on its own line
     assert interactions(local) == []  # nothing is saved before the tap
     message = {**preview.response["message"], "channel": preview.response["channel"]}
     for _ in range(2):  # a double tap on the same preview
