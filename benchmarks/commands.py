@@ -23,14 +23,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
 
 from benchmarks import data_figures
 from benchmarks.data_figures import BulkWrite, Digests, Resolution
 from benchmarks.floor_app import ANSWER as FLOOR_ANSWER
 from benchmarks.floor_app import MODE_VARIABLE
-from benchmarks.harness import peak_rss_bytes, percentile, served, workers_of
+from benchmarks.harness import Timings, peak_rss_bytes, postgres_database, served, workers_of
 from bot.emulator import FakeSlack, SlackDriver
 from kam_core import schema
 from kam_core.accounts.models import Account
@@ -58,13 +58,6 @@ TARGETS = {"p99_ms": 100.0, "p50_floor_ratio": 5.0, "throughput_c8": 200.0, "rss
            "generation_s": 120.0, "digests_s": 60.0,
            "resolve_p50_ms": 2.0, "resolve_p99_ms": 10.0, "index_build_s": 3.0}  # the last three: issue #4
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-
-
-class Timings:
-    """Mixin for results holding per-request `seconds`; `ms(0.99)` is the p99 in milliseconds."""
-
-    def ms(self, share: float) -> float:
-        return percentile(self.seconds, share) * 1000
 
 
 @dataclass
@@ -195,17 +188,9 @@ def database(backend: str, given: str | None, workdir: Path):
     elif backend == "sqlite":
         yield f"sqlite:///{workdir / 'kam.db'}"
     else:
-        admin_url = make_url(os.environ.get("KAM_BENCH_POSTGRES_URL", DEFAULT_POSTGRES))
-        name = f"kam_bench_{uuid.uuid4().hex[:10]}"
-        admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(text(f"CREATE DATABASE {name}"))
-        try:
-            yield admin_url.set(database=name).render_as_string(hide_password=False)
-        finally:
-            with admin.connect() as connection:
-                connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-            admin.dispose()
+        with postgres_database(os.environ.get("KAM_BENCH_POSTGRES_URL", DEFAULT_POSTGRES),
+                               f"kam_bench_{uuid.uuid4().hex[:10]}") as url:
+            yield url
 
 
 # ---- requests ---------------------------------------------------------------------------------------
@@ -321,11 +306,8 @@ def measure_data(report: Report, url: str, cast: Cast, requests: int, workdir: P
     progress("all managers' digests")
     report.digests = data_figures.digests(url)
     progress("kam export, then kam import export into an empty database")
-    scratch = data_figures.scratch_database(url, workdir)
-    try:
+    with data_figures.empty_database_beside(url, workdir) as scratch:
         report.bulk = list(data_figures.export_and_restore(url, workdir, scratch))
-    finally:
-        data_figures.drop_scratch(scratch)
 
 
 # ---- the machine and docs/benchmarks.md -------------------------------------------------------------------

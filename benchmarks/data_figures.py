@@ -3,14 +3,16 @@ name resolution alone, every manager's digest, and the bulk write paths (`kam de
 `kam import export` restoring a `kam export` of the whole database into an empty one)."""
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import event, func, select, text
+from sqlalchemy import event
 from sqlalchemy.engine import make_url
 
-from benchmarks.harness import percentile
+from benchmarks.harness import Timings, postgres_database
 from kam_core import schema
 from kam_core.accounts.resolver.index import NameIndex, account_rows
 from kam_core.accounts.search import search_accounts
@@ -19,20 +21,17 @@ from kam_core.clock import utcnow
 from kam_core.db import make_engine, make_sessionmaker, transaction
 from kam_core.digests.builder import build_digests
 from kam_core.digests.week import week_key
-from kam_core.export import export_all, tables
+from kam_core.export import export_all
 from kam_core.importers.export_import import import_export
 from kam_core.policy import Policy
 
 
 @dataclass
-class Resolution:
+class Resolution(Timings):
     queries: int
     names: int  # names and aliases indexed
     build_seconds: float
     seconds: list[float] = field(default_factory=list)
-
-    def ms(self, share: float) -> float:
-        return percentile(self.seconds, share) * 1000
 
 
 @dataclass
@@ -108,42 +107,13 @@ def export_and_restore(url: str, workdir: Path, restore_url: str) -> tuple[BulkW
     return exported, restored
 
 
-def rows_in(url: str) -> int:
-    engine = make_engine(url)
-    try:
-        with engine.connect() as connection:
-            return sum(connection.scalar(select(func.count()).select_from(table)) for table in tables())
-    finally:
-        engine.dispose()
-
-
-def scratch_database(url: str, workdir: Path) -> str:
-    """An empty database beside the run's: a file in the run's folder, or a new PostgreSQL database on the
-    same server (dropped by drop_scratch)."""
+@contextmanager
+def empty_database_beside(url: str, workdir: Path) -> Iterator[str]:
+    """An empty database of the run's kind: a file in the run's folder, or a new PostgreSQL database on
+    the same server, dropped afterwards."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        return f"sqlite:///{workdir / 'restored.db'}"
-    name = f"{parsed.database}_restore"
-    admin = make_engine(parsed.set(database="postgres").render_as_string(hide_password=False),
-                        isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    finally:
-        admin.dispose()
-    # Without the run's query options: a search_path there names a schema the new database lacks.
-    return parsed.set(database=name, query={}).render_as_string(hide_password=False)
-
-
-def drop_scratch(url: str) -> None:
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
+        yield f"sqlite:///{workdir / 'restored.db'}"
         return
-    admin = make_engine(parsed.set(database="postgres").render_as_string(hide_password=False),
-                        isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
-    finally:
-        admin.dispose()
+    with postgres_database(url, f"{parsed.database}_restore") as scratch:
+        yield scratch

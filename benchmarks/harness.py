@@ -2,6 +2,7 @@
 port (deploy/gunicorn.conf.py, as in production), its workers' memory from /proc, percentiles.
 
 Used by benchmarks/soak.py and benchmarks/commands.py. All traffic stays on 127.0.0.1.
+Also: a scratch PostgreSQL database for a run.
 """
 
 import os
@@ -15,6 +16,9 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from bot.emulator import FakeSlack
 
@@ -127,3 +131,32 @@ def peak_rss_bytes(pid: int) -> int:
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
+
+
+class Timings:
+    """Mixin for results holding per-request `seconds`; `ms(0.99)` is the p99 in milliseconds."""
+
+    def ms(self, share: float) -> float:
+        return percentile(self.seconds, share) * 1000
+
+
+@contextmanager
+def postgres_database(server_url: str, name: str) -> Iterator[str]:
+    """The URL of a new, empty database `name` on `server_url`'s server; dropped (and any earlier one of
+    that name) around the block. The URL has no query options: a search_path there may name a schema
+    the new database lacks."""
+    server = make_url(server_url)
+    admin = create_engine(server.set(database="postgres", query={}), isolation_level="AUTOCOMMIT")
+
+    def drop() -> None:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+    try:
+        drop()
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        yield server.set(database=name, query={}).render_as_string(hide_password=False)
+    finally:
+        drop()
+        admin.dispose()

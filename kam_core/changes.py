@@ -3,9 +3,13 @@
 
 Each marker is a row (name, version). ORM writes to watched models bump it in
 the same transaction, automatically; bulk Core writes call `bump` themselves.
+`KeptUntilChanged` holds a value derived from such data, per process and database.
 """
 
 import secrets
+import threading
+from collections.abc import Callable
+from typing import Generic, TypeVar
 
 from sqlalchemy import BigInteger, String, bindparam, event, insert, inspect, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -28,6 +32,31 @@ _VERSION = select(ChangeMarker.version).where(ChangeMarker.name == bindparam("na
 
 def version(session: Session, name: str) -> int:
     return session.scalar(_VERSION, {"name": name}) or 0
+
+
+T = TypeVar("T")
+
+
+class KeptUntilChanged(Generic[T]):
+    """`compute(session)`, kept per process and database until the marker `name` moves: one primary-key
+    read per call otherwise. A random version per bump means a rolled-back change is never mistaken for
+    the data kept (kam_core/accounts/resolver/index.py, kam_core/opportunities/priority.py)."""
+
+    def __init__(self, name: str, compute: Callable[[Session], T]) -> None:
+        self.name, self.compute = name, compute
+        self._kept: dict[str, tuple[int, T]] = {}  # database URL → (marker version, value)
+        self._lock = threading.Lock()  # one thread computes; the others wait for its value
+
+    def get(self, session: Session) -> T:
+        current = version(session, self.name)
+        url = str(session.get_bind().engine.url)
+        kept = self._kept.get(url)
+        if kept is None or kept[0] != current:
+            with self._lock:
+                kept = self._kept.get(url)
+                if kept is None or kept[0] != current:
+                    kept = self._kept[url] = (current, self.compute(session))
+        return kept[1]
 
 
 def bump(session: Session, name: str) -> None:

@@ -20,13 +20,12 @@ Rules:
   win can be closed today, while an opportunistic deal waits for its moment.
 """
 
-import threading
 from decimal import Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from kam_core.changes import PIPELINE, version
+from kam_core.changes import PIPELINE, KeptUntilChanged
 from kam_core.enums import Quadrant
 from kam_core.opportunities.models import Opportunity, Stage
 from kam_core.policy import PriorityPolicy
@@ -42,22 +41,10 @@ def quadrant(*, probability: int, amount: Decimal, high_value: Decimal, policy: 
     return Quadrant.opportunistic if valuable else Quadrant.deprioritise
 
 
-_medians: dict[str, tuple[int, Decimal]] = {}  # database URL → (pipeline marker version, median)
-_lock = threading.Lock()
-
-
 def high_value_threshold(session: Session, policy: PriorityPolicy) -> Decimal:
     if policy.high_value_amount is not None:
         return policy.high_value_amount
-    current = version(session, PIPELINE)
-    url = str(session.get_bind().engine.url)
-    cached = _medians.get(url)
-    if cached is None or cached[0] != current:
-        with _lock:  # one thread sorts the pipeline; the others wait for its figure
-            cached = _medians.get(url)
-            if cached is None or cached[0] != current:
-                cached = _medians[url] = (current, open_pipeline_median(session))
-    return cached[1]
+    return _median.get(session)
 
 
 def open_pipeline_median(session: Session) -> Decimal:
@@ -69,3 +56,6 @@ def open_pipeline_median(session: Session) -> Decimal:
     middle = select(func.count()).select_from(open_amounts.subquery()).scalar_subquery() // 2
     median = session.scalar(open_amounts.order_by(Opportunity.amount).limit(1).offset(middle))
     return Decimal(median) if median is not None else Decimal(0)
+
+
+_median = KeptUntilChanged(PIPELINE, open_pipeline_median)

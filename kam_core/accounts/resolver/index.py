@@ -8,7 +8,6 @@ out of 100,000s of names without scoring them all.
 """
 
 import gc
-import threading
 from array import array
 from bisect import bisect_left
 from collections import Counter, defaultdict
@@ -23,7 +22,7 @@ from kam_core.accounts.models import Account, AccountAlias
 from kam_core.accounts.resolver.grams import grams
 from kam_core.accounts.resolver.normalise import compact, core, normalise, pinyin
 from kam_core.accounts.resolver.query import Query
-from kam_core.changes import ACCOUNT_NAMES, version
+from kam_core.changes import ACCOUNT_NAMES, KeptUntilChanged
 
 # Prefix hits looked at when a short query prefixes thousands of names.
 PREFIX_LIMIT = 200
@@ -60,7 +59,6 @@ def _entries(table: dict, key: str | None) -> list[int]:
 
 @dataclass
 class NameIndex:
-    version: int
     account_ids: array
     account_names: list[str]
     entry_account: array  # entry (one name or alias) → position in account_ids
@@ -76,12 +74,12 @@ class NameIndex:
     words: dict  # a later word of a Latin key ("moutai" in "kweichow moutai") → positions in keys
 
     @classmethod
-    def build(cls, rows, version: int = 0) -> "NameIndex":
+    def build(cls, rows) -> "NameIndex":
         """rows: (account id, account name, alias text or None)."""
         collecting = gc.isenabled()
         gc.disable()  # hundreds of thousands of new objects, none of them garbage: skip the collector's scans
         try:
-            index = cls._build(rows, version)
+            index = cls._build(rows)
         finally:
             if collecting:
                 gc.enable()
@@ -94,7 +92,7 @@ class NameIndex:
         return index
 
     @classmethod
-    def _build(cls, rows, version: int) -> "NameIndex":
+    def _build(cls, rows) -> "NameIndex":
         positions: dict[int, int] = {}
         account_ids, account_names = array("q"), []
         entry_account, entry_key, entry_core, entry_alias = array("I"), [], [], []
@@ -139,7 +137,7 @@ class NameIndex:
                 _add(pinyins, spoken, entry)
         del seen
         sorted_names = sorted({*exact, *cores})
-        return cls(version, account_ids, account_names, entry_account, entry_key, entry_core, entry_alias,
+        return cls(account_ids, account_names, entry_account, entry_key, entry_core, entry_alias,
                    exact, cores, pinyins, keys, sorted_names,
                    {gram: array("I", ids) for gram, ids in postings.items()},
                    {word: array("I", ids) for word, ids in words.items() if len(ids) <= WORD_MAX_KEYS})
@@ -202,22 +200,13 @@ class NameIndex:
         return hits
 
 
-_indexes: dict[str, NameIndex] = {}
-_lock = threading.Lock()
+_index = KeptUntilChanged(ACCOUNT_NAMES, lambda session: NameIndex.build(account_rows(session)))
 
 
 def name_index(session: Session) -> NameIndex:
     """This process's index for the session's database, rebuilt only when the
     account-names change marker moved (one primary-key read per request)."""
-    current = version(session, ACCOUNT_NAMES)
-    url = str(session.get_bind().engine.url)
-    index = _indexes.get(url)
-    if index is None or index.version != current:
-        with _lock:
-            index = _indexes.get(url)
-            if index is None or index.version != current:
-                index = _indexes[url] = NameIndex.build(account_rows(session), current)
-    return index
+    return _index.get(session)
 
 
 def account_rows(session: Session):
