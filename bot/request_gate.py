@@ -4,6 +4,9 @@ bolt verifies signatures itself, but it parses the body before checking and read
 with int(): a body that is not UTF-8 or not JSON, or a timestamp like "abc" or "1.5", made it
 answer 500. This gate answers every such request 401 (or 400 when it is signed yet unreadable),
 and bolt's own check stays behind it.
+
+One request is answered before the check, as bolt itself does: Slack's `ssl_check=1`, which it sends
+unsigned to test a command URL's certificate. It gets an empty 200 and reaches nothing else.
 """
 
 import hashlib
@@ -12,6 +15,7 @@ import io
 import logging
 import time
 from collections.abc import Callable, Iterable
+from urllib.parse import parse_qs
 
 STALE_AFTER_SECONDS = 300  # Slack: reject requests more than five minutes away from now
 MAX_BODY_BYTES = 2 * 1024 * 1024  # far above anything Slack sends; read before the check, so bounded
@@ -28,6 +32,12 @@ def _answer(start_response: Callable, status: str, text: str) -> list[bytes]:
 def _fresh(timestamp: str, now: float) -> bool:
     return timestamp.isascii() and timestamp.isdigit() and len(timestamp) <= 12 and \
         abs(now - int(timestamp)) <= STALE_AFTER_SECONDS
+
+
+def is_ssl_check(environ: dict, body: bytes) -> bool:
+    if not environ.get("CONTENT_TYPE", "").startswith("application/x-www-form-urlencoded") or b"ssl_check" not in body:
+        return False
+    return parse_qs(body.decode("utf-8", errors="replace")).get("ssl_check") == ["1"]
 
 
 def signed_by_slack(secret: bytes, timestamp: str, signature: str, body: bytes, now: float) -> bool:
@@ -49,6 +59,8 @@ def signed_only(slack: Wsgi, signing_secret: str) -> Wsgi:
         if not 0 <= length <= MAX_BODY_BYTES:
             return _answer(start_response, "413 Payload Too Large", '{"error": "request too large"}')
         body = environ["wsgi.input"].read(length) if length else b""
+        if is_ssl_check(environ, body):
+            return _answer(start_response, "200 OK", "")
         if not signed_by_slack(secret, environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP", ""),
                                environ.get("HTTP_X_SLACK_SIGNATURE", ""), body, time.time()):
             return _answer(start_response, "401 Unauthorized", '{"error": "invalid request"}')

@@ -1,45 +1,60 @@
-"""The WSGI app: Slack's requests on /slack/events; probes on /healthz (process alive) and /readyz
-(database reachable, migrations current); Prometheus metrics on /metrics."""
+"""The WSGI app: Slack's requests on /slack/events; probes on /healthz (process alive), /readyz
+(database reachable and migrated, Slack reachable and taking the token, app installed); Prometheus
+metrics on /metrics. Probes never wait on Slack or on the bolt App being built (bot/startup.py)."""
 
 from collections.abc import Callable, Iterable
 
-from slack_bolt import App
-from slack_bolt.adapter.wsgi import SlackRequestHandler
-
-from bot.observability.health import not_ready
+from bot import not_ready
+from bot.observability.health import not_ready as database_not_ready
 from bot.observability.metrics import exposition
 from bot.observability.request_log import observed
 from bot.request_gate import signed_only
-from bot.runtime import Runtime
+from bot.startup import SlackConnection
 
 SLACK_PATH = "/slack/events"
 PROBES = ("/healthz", "/readyz", "/metrics")
 
 
-def wsgi_app(app: App, runtime: Runtime | None = None) -> Callable:
-    """`runtime` gives /readyz its database; without one /readyz answers 503 (not configured)."""
-    # bolt keeps the signing secret only as a private attribute.
-    slack = observed(signed_only(SlackRequestHandler(app, path=SLACK_PATH), app._signing_secret))
+def wsgi_app(slack: SlackConnection) -> Callable:
+    """`slack` is started here (idempotent): its App is built in the background."""
+    slack.start()
+
+    def bolt_or_not_ready(environ: dict, start_response: Callable) -> Iterable[bytes]:
+        if slack.handler is not None:
+            return slack.handler(environ, start_response)
+        status, headers, body = not_ready.answer(environ["wsgi.input"].read(), environ.get("CONTENT_TYPE", ""))
+        start_response(status, [*headers.items(), ("Content-Length", str(len(body)))])
+        return [body]
+
+    signed = observed(signed_only(bolt_or_not_ready, slack.signing_secret))
 
     def application(environ: dict, start_response: Callable) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "")
         if path == SLACK_PATH:
-            return slack(environ, start_response)
+            return signed(environ, start_response)
         if path in PROBES and method == "GET":
-            return probe(path, runtime, start_response)
+            return probe(path, slack, start_response)
         start_response("404 Not Found", [("Content-Type", "text/plain")])
         return [b"not found\n"]
 
     return application
 
 
-def probe(path: str, runtime: Runtime | None, start_response: Callable) -> Iterable[bytes]:
+def readiness(slack: SlackConnection) -> str | None:
+    """None when ready, else the first thing missing (one line, nothing from the data)."""
+    return database_not_ready(slack.runtime.engine) or slack.not_ready()
+
+
+def probe(path: str, slack: SlackConnection, start_response: Callable) -> Iterable[bytes]:
     text = [("Content-Type", "text/plain; charset=utf-8"), ("Cache-Control", "no-store")]  # servers add to it
     if path == "/healthz":
         start_response("200 OK", text)
         return [b"ok\n"]
     if path == "/readyz":
-        problem = "readiness not configured" if runtime is None else not_ready(runtime.engine)
+        try:
+            problem = readiness(slack)
+        except Exception:  # noqa: BLE001 - e.g. the database went away between two checks
+            problem = "database unreachable"
         start_response("503 Service Unavailable" if problem else "200 OK", text)
         return [f"{problem or 'ready'}\n".encode()]
     body, content_type = exposition()

@@ -1,30 +1,25 @@
-"""Entry point for gunicorn: `gunicorn 'bot.wsgi:application'` (settings from the environment)."""
+"""Entry point for gunicorn: `gunicorn -c deploy/gunicorn.conf.py bot.wsgi:application`.
+
+Importing this module does nothing (gunicorn's master, tests). A worker assembles the bot once, at
+its start (deploy/gunicorn.conf.py calls `start()` from post_worker_init) or else on its first request;
+the bolt App is then built in the background (bot/startup.py), so every request gets an answer.
+"""
 
 import threading
 
-from bot.app import create_app
-from bot.observability.logging import configure_once
-from bot.runtime import Runtime
-from bot.settings import Settings
-from bot.web import wsgi_app
+from bot.assembly import web_application
 
 
-def build():
-    configure_once()
-    settings = Settings()
-    runtime = Runtime(settings)
-    return wsgi_app(create_app(settings, runtime=runtime), runtime)
+def start():
+    global _app
+    with _building:  # gunicorn's threads may take the first requests together
+        if _app is None:
+            _app = web_application()
+    return _app
 
 
 def application(environ, start_response):
-    # Built on the first request of each worker, so importing this module
-    # (gunicorn's master, tests) never calls Slack.
-    global _app
-    if _app is None:
-        with _building:  # gunicorn's threads may take the first requests together
-            if _app is None:
-                _app = build()
-    return _app(environ, start_response)
+    return (_app or start())(environ, start_response)
 
 
 _app = None

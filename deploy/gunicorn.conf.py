@@ -51,3 +51,11 @@ def child_exit(server, worker) -> None:
     from prometheus_client import multiprocess
 
     multiprocess.mark_process_dead(worker.pid)
+
+
+def post_worker_init(worker) -> None:
+    """Assemble the bot as the worker starts, not on its first request: the Slack connection is then
+    made in the background, and /healthz answers from the start (bot/startup.py)."""
+    from bot import wsgi
+
+    wsgi.start()

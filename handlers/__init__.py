@@ -6,8 +6,11 @@ from bot.runtime import Runtime
 
 
 def register(app: App, runtime: Runtime) -> None:
-    from handlers import account, commands, digest, fallback, home, notes, opportunities, plans, reminders
+    from handlers import (
+        account, commands, digest, fallback, home, installation, notes, opportunities, plans, reminders,
+    )
 
     # fallback last: it catches what no other listener matched (bolt runs the first match).
-    for group in (commands, account, opportunities, plans, notes, home, reminders, digest, fallback):
+    for group in (commands, account, opportunities, plans, notes, home, reminders, digest, installation,
+                  fallback):
         group.register(app, runtime)

@@ -224,7 +224,7 @@ def dm_reply(kam: Kam, event: dict) -> Message:
     query, text = parts
     if len(text) > MAX_TEXT:
         return text_only(slack_error_message(TextTooLong(length=len(text), limit=MAX_TEXT)))
-    key = f"dm:{event.get('client_msg_id') or event['channel'] + ':' + event['ts']}"
+    key = f"dm:{message_identity(event)}"
     draft = Draft(key=key, text=text, source=Source.direct_message)
     result = search_visible(kam.session, actor=kam.actor, policy=kam.policy, query=query)
     if result.outcome == Outcome.match:
@@ -351,33 +351,52 @@ def register(app: App, runtime: Runtime) -> None:
             respond(replace_original=False, response_type="ephemeral", **outcome.as_kwargs())
 
     def first_delivery(body: dict, next: Callable[[], None]) -> BoltResponse | None:
-        """Slack redelivers an event it thinks we missed (X-Slack-Retry-Num); answer the copy with a
-        bare 200 before any listener runs, so a DM never gets two previews."""
-        if first_delivery_of(runtime, body.get("event_id")):
+        """Slack redelivers an event it thinks we missed (X-Slack-Retry-Num), and has delivered the same
+        DM twice under two event ids: answer a copy with a bare 200 before any listener runs, so a DM
+        never gets two previews."""
+        if first_delivery_of(runtime, delivery_keys(body)):
             next()
             return None
         return BoltResponse(status=200, body="")
 
     @app.event("message", middleware=[first_delivery])
-    @after_ack(runtime)
-    def direct_message(event: dict, client: WebClient) -> None:
-        # Only what a person wrote in the bot's DM; edits, joins and bot posts have a subtype or bot_id.
-        if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id") or not event.get("user"):
-            return
-        reply = answer_as(runtime, event["user"], client, lambda kam: dm_reply(kam, event))
-        tell(client, event["channel"], reply)
+    def direct_message(ack: Ack, body: dict, event: dict, client: WebClient) -> None:
+        ack()
+        if written_to_the_bot(event):
+            later(runtime, body, client, lambda: tell(client, event["channel"], answer_as(
+                runtime, event["user"], client, lambda kam: dm_reply(kam, event))))
 
 
-def first_delivery_of(runtime: Runtime, event_id: str | None) -> bool:
-    """Whether no process has handled this event yet (the claim is in the database, so every server
+def written_to_the_bot(event: dict) -> bool:
+    """Only what a person wrote in the bot's DM: edits, deletions, joins, files and bot posts have a
+    subtype or a bot_id, and are acknowledged without a word."""
+    return event.get("channel_type") == "im" and not event.get("subtype") and not event.get("bot_id") \
+        and bool(event.get("user")) and isinstance(event.get("channel"), str)
+
+
+def delivery_keys(body: dict) -> list[str]:
+    """What identifies a delivery: its event id and, for a DM, the message itself."""
+    keys = [f"slack-event:{body['event_id']}"] if body.get("event_id") else []
+    event = body.get("event") if isinstance(body.get("event"), dict) else {}
+    if event.get("type") == "message" and written_to_the_bot(event):
+        keys.append(f"slack-dm:{message_identity(event)}")
+    return keys
+
+
+def message_identity(event: dict) -> str:
+    return event.get("client_msg_id") or f"{event['channel']}:{event.get('ts')}"
+
+
+def first_delivery_of(runtime: Runtime, keys: list[str]) -> bool:
+    """Whether no process has handled this delivery yet (the claims are in the database, so every server
     process agrees). When the database cannot be asked, the event is handled: the rep is told then."""
-    if not event_id:
+    if not keys:
         return True
     try:
         with transaction(runtime.sessions) as session:
-            return first_time(session, key=f"slack-event:{event_id}")
+            return all([first_time(session, key=key) for key in keys])  # a list: claim every key
     except Exception:  # noqa: BLE001 - a reply saying the database is down beats silence
-        log.warning("could not check event %s for an earlier delivery", event_id, exc_info=True)
+        log.warning("could not check %s for an earlier delivery", keys[0], exc_info=True)
         return True
 
 

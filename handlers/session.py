@@ -18,6 +18,7 @@ from kam_core.clock import utcnow
 from kam_core.db import transaction
 from kam_core.errors import NotLinked
 from kam_core.people.models import Person
+from kam_core.people.service import link_by_slack_profile
 from kam_core.policy import Policy
 from kam_core.scheduling import local_moment
 
@@ -44,36 +45,42 @@ class Kam:
 @contextmanager
 def kam_session(runtime: Runtime, slack_user_id: str, client: WebClient | None = None, *,
                 read_only: bool = False) -> Iterator[Kam]:
-    """`read_only` for requests that only read: on SQLite they then never wait for writers."""
-    with transaction(runtime.read_sessions if read_only else runtime.sessions) as session:
-        person = linked_person(session, slack_user_id, client)
-        yield Kam(session=session, person=person, actor=Actor.of(person), policy=runtime.policy,
-                  default_timezone=runtime.settings.default_timezone)
+    """`read_only` for requests that only read: on SQLite they then never wait for writers.
+
+    A user seen for the first time is linked by their Slack profile, fetched before any transaction
+    is open: a Slack call never holds the SQLite write lock or a PostgreSQL transaction."""
+    if not isinstance(slack_user_id, str) or not slack_user_id.strip():
+        # A payload without a user id: `slack_user_id == None` would match the first unlinked person.
+        raise NotLinked(slack_user_id="?")
+    factory = runtime.read_sessions if read_only else runtime.sessions
+    with transaction(factory) as session:
+        person = session.scalar(_LINKED, {"slack_user_id": slack_user_id})
+        if person is not None:
+            yield _kam(runtime, session, person)
+            return
+    link_on_first_contact(runtime, slack_user_id, client)
+    with transaction(factory) as session:
+        person = session.scalar(_LINKED, {"slack_user_id": slack_user_id})
+        if person is None:
+            raise NotLinked(slack_user_id=slack_user_id)
+        yield _kam(runtime, session, person)
+
+
+def _kam(runtime: Runtime, session: Session, person: Person) -> Kam:
+    return Kam(session=session, person=person, actor=Actor.of(person), policy=runtime.policy,
+               default_timezone=runtime.settings.default_timezone)
 
 
 _LINKED = select(Person).where(Person.slack_user_id == bindparam("slack_user_id"), Person.active)  # built once
 
 
-def linked_person(session: Session, slack_user_id: str, client: WebClient | None) -> Person:
-    """The person linked to this Slack user; on first contact, link by the Slack
-    profile's email when exactly one active person has it."""
-    if not isinstance(slack_user_id, str) or not slack_user_id.strip():
-        # A payload without a user id: `slack_user_id == None` would match the first unlinked person.
-        raise NotLinked(slack_user_id="?")
-    person = session.scalar(_LINKED, {"slack_user_id": slack_user_id})
-    if person is not None:
-        return person
+def link_on_first_contact(runtime: Runtime, slack_user_id: str, client: WebClient | None) -> None:
+    """Link this Slack user to the one active person with their Slack profile's email, if any."""
     profile = _slack_profile(client, slack_user_id)
-    email = (profile.get("profile", {}).get("email") or "").strip().lower()
-    person = session.scalar(select(Person).where(Person.email == email, Person.active)) if email else None
-    if person is None or person.slack_user_id:
-        raise NotLinked(slack_user_id=slack_user_id)
-    person.slack_user_id = slack_user_id
-    person.linked_at = utcnow()
-    if profile.get("tz"):
-        person.timezone = profile["tz"]
-    session.flush()
-    return person
+    email = (profile.get("profile", {}).get("email") or "").strip()
+    if email:
+        with transaction(runtime.sessions) as session:
+            link_by_slack_profile(session, slack_user_id=slack_user_id, email=email, timezone=profile.get("tz"))
 
 
 def _slack_profile(client: WebClient | None, slack_user_id: str) -> dict:

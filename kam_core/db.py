@@ -9,6 +9,8 @@ from functools import partial
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from kam_core.models import install_watchers
+
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 
@@ -18,6 +20,7 @@ def make_engine(url: str, *, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS, **kw
     # connection (SQLite's page and statement caches, PostgreSQL's prepared statements) instead of
     # cycling through the whole pool.
     kwargs.setdefault("pool_use_lifo", True)
+    install_watchers()  # every entry point builds its engine here
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": busy_timeout_ms / 1000}, **kwargs)
         event.listen(engine, "connect", partial(_sqlite_pragmas, busy_timeout_ms=busy_timeout_ms))

@@ -12,15 +12,27 @@ from kam_core.accounts.models import (  # noqa: F401
 )
 from kam_core.audit.models import AuditEntry  # noqa: F401
 from kam_core.base import Base  # noqa: F401
-from kam_core.changes import ACCOUNT_NAMES, PIPELINE, ChangeMarker, watch
+from kam_core.changes import ACCOUNT_NAMES, PIPELINE, ChangeMarker, watch  # noqa: F401
 from kam_core.delivery.models import Delivery, NotificationPreference  # noqa: F401
 from kam_core.events import ProcessedEvent  # noqa: F401
+from kam_core.installation.models import Installation  # noqa: F401
 from kam_core.interactions.models import FollowUp, Interaction, interaction_contacts  # noqa: F401
 from kam_core.opportunities.models import Opportunity, Stage, StageChange  # noqa: F401
 from kam_core.people.models import Person  # noqa: F401
 from kam_core.plans.models import AccountPlan, PlanAction, PlanObjective  # noqa: F401
 
-# The in-process name index (kam_core.accounts.search) reloads when this moves.
-watch(ACCOUNT_NAMES, Account, AccountAlias, fields={"name", "alias"})
-# The high-value threshold of the priority matrix (kam_core.opportunities.priority) too.
-watch(PIPELINE, Opportunity, Stage, fields={"amount", "stage", "stage_id", "is_open"})
+_watching = False
+
+
+def install_watchers() -> None:
+    """Make ORM writes move the change markers. Called where engines are built (kam_core.db), which
+    every entry point passes through: a process that never imported this module (gunicorn's
+    bot.wsgi) kept stale caches before. Idempotent."""
+    global _watching
+    if _watching:
+        return
+    _watching = True
+    # The in-process name index (kam_core.accounts.search) reloads when this moves.
+    watch(ACCOUNT_NAMES, Account, AccountAlias, fields={"name", "alias"})
+    # The high-value threshold of the priority matrix (kam_core.opportunities.priority) too.
+    watch(PIPELINE, Opportunity, Stage, fields={"amount", "stage", "stage_id", "is_open"})

@@ -172,6 +172,7 @@ METHOD_SCOPES = {
     "chat_delete": {"chat:write"}, "chat_getPermalink": set(), "conversations_open": {"im:write"},
     "users_info": {"users:read", "users:read.email"},  # the email links a Slack user to a KAM person
     "views_open": set(), "views_push": set(), "views_update": set(), "views_publish": set(),
+    "auth_test": set(),  # is Slack reachable, does it take the token (bot/slack_status.py)
 }
 
 

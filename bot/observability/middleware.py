@@ -20,7 +20,8 @@ EVENT_TYPE = re.compile(r"^[a-z_.]{1,40}$")
 # Only names the app is configured with (deploy/manifest.yml) become labels: a signed request can
 # carry any command name or event type, and those could be a customer's words.
 KNOWN_COMMANDS = frozenset({"kam"})
-KNOWN_EVENTS = frozenset({"app_home_opened", "message", "message.im", "url_verification"})
+KNOWN_EVENTS = frozenset({"app_home_opened", "app_uninstalled", "message", "message.im", "tokens_revoked",
+                          "url_verification"})
 SURFACES = {"block_actions": "action", "view_submission": "view", "view_closed": "view",
             "block_suggestion": "options", "shortcut": "shortcut", "message_action": "shortcut",
             "event_callback": "event", "url_verification": "event"}

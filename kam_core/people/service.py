@@ -112,6 +112,26 @@ def link_slack(session: Session, *, actor: Actor, email: str, slack_user_id: str
     return view(person)
 
 
+def link_by_slack_profile(session: Session, *, slack_user_id: str, email: str,
+                          timezone: str | None = None) -> Person | None:
+    """A Slack user's first contact: link them to the one active, unlinked person with their Slack
+    profile's email (None when there is no such person). Audited like `kam users link`."""
+    email = (email or "").strip().lower()
+    person = session.scalar(select(Person).where(Person.email == email, Person.active)) if email else None
+    if person is None or person.slack_user_id:
+        return None
+    if session.scalar(select(Person.id).where(Person.slack_user_id == slack_user_id)):
+        return None  # linked meanwhile (another request of theirs, or an admin), perhaps to someone else
+    person.slack_user_id = slack_user_id
+    person.linked_at = utcnow()
+    if timezone:
+        person.timezone = timezone
+    record(session, actor=Actor.system("slack profile"), action="link_slack", entity="person", entity_id=person.id,
+           changes={"slack_user_id": [None, slack_user_id], "by": "Slack profile email"})
+    session.flush()
+    return person
+
+
 def upsert_imported_person(session: Session, *, name: str, email: str | None, role: Role,
                            manager: Person | None = None, team: str | None = None) -> tuple[Person, str]:
     """For importers: find by email (or placeholder email) and align fields.

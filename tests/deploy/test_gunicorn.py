@@ -70,7 +70,7 @@ def served(seeded_sqlite, tmp_path):
                 cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT)
         base = f"http://127.0.0.1:{port}"
         try:
-            wait_until_serving(process, base + "/healthz", log_path)
+            wait_until_serving(process, base + "/readyz", log_path)
             yield base, SlackDriver(base + SLACK_PATH, secret, slack), slack, log_path
         finally:
             process.send_signal(signal.SIGTERM)

@@ -23,7 +23,7 @@ def serving(seeded_sqlite, tmp_path):
         process = subprocess.Popen([sys.executable, "-c", "from bot.cli import main; main()", "serve", "--port",
                                     str(port), "--host", "127.0.0.1"], env=env, stdout=log, stderr=subprocess.STDOUT)
         try:
-            wait_until_serving(process, f"http://127.0.0.1:{port}/healthz", log_path)
+            wait_until_serving(process, f"http://127.0.0.1:{port}/readyz", log_path)
             yield SlackDriver(f"http://127.0.0.1:{port}{SLACK_PATH}", secret, slack)
         finally:
             process.terminate()
