@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from bot.digests import send_due_digests
 from bot.dm import SlackMessenger
+from bot.installation import InstallationWatch
 from bot.observability.metrics import record_deliveries
 from bot.runtime import Runtime
 from handlers.render.reminders import reminder_message
@@ -85,6 +86,7 @@ class Tick:
     digests: dict | None = None
     timezones: int = 0
     errors: list[str] = field(default_factory=list)
+    paused: str | None = None  # why nothing was sent: the app is uninstalled from the workspace
 
 
 class Scheduler:
@@ -94,10 +96,15 @@ class Scheduler:
         self.worker = worker or worker_id()
         self._tz_queue: list[int] = []
         self._tz_refilled_at: datetime | None = None
+        self.installation = InstallationWatch(runtime, client)
 
     def tick(self, now: datetime | None = None) -> Tick:
         now = now or utcnow()
         tick = Tick()
+        tick.paused = self._job(tick, "installation", self.installation.paused_reason)
+        if tick.paused:
+            log.warning("tick worker=%s paused, nothing sent: %s", self.worker, tick.paused)
+            return tick
         tick.timezones = self._job(tick, "timezones", lambda: self.refresh_timezones(now)) or 0
         tick.digests = self._job(tick, "digests", lambda: send_due_digests(self.runtime, self.client, now=now,
                                                                             worker=self.worker))

@@ -4,15 +4,26 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import typer
+from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
+from bot.installation import InstallationWatch
 from bot.runtime import Runtime
 from bot.settings import Settings
 from kam_core.db import transaction
 from kam_core.errors import KamError
-from templates import error_message
+from templates import error_message, render
 
 DatabaseOption = typer.Option(None, "--database", help="Database URL (default: KAM_DATABASE_URL).")
+
+
+def stop_if_paused(rt: Runtime, client: WebClient | None) -> None:
+    """Sending commands send nothing while the app is uninstalled from the workspace (exit 0: from
+    cron, that is no failure); a dry run still shows what is due."""
+    reason = InstallationWatch(rt, client).paused_reason() if client is not None else None
+    if reason:
+        typer.echo(render("cli/paused.txt.j2", reason=reason), err=True)
+        raise typer.Exit(0)
 
 
 def runtime(database: str | None = None) -> Runtime:

@@ -5,7 +5,7 @@ import typer
 from bot import digests
 from bot.app import web_client
 from bot.chat.text import screen_of
-from bot.cli.common import DatabaseOption, runtime, unit_of_work
+from bot.cli.common import DatabaseOption, runtime, stop_if_paused, unit_of_work
 from bot.emulator import Reply
 from handlers.render.digest import digest_message
 from kam_core.actors import Actor
@@ -49,9 +49,10 @@ def send(week: str | None = WeekOption,
     if not dry_run and not (token and token.get_secret_value()):
         typer.echo(render(T, part="no_token"), err=True)
         raise typer.Exit(1)
+    client = None if dry_run else web_client(rt.settings)
+    stop_if_paused(rt, client)
     try:
-        results = digests.send(rt, None if dry_run else web_client(rt.settings), week=week, manager_email=manager,
-                               dry_run=dry_run)
+        results = digests.send(rt, client, week=week, manager_email=manager, dry_run=dry_run)
     except KamError as error:
         typer.echo(error_message(error), err=True)
         raise typer.Exit(1) from None

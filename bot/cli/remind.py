@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import typer
 
 from bot.app import web_client
-from bot.cli.common import DatabaseOption, runtime
+from bot.cli.common import DatabaseOption, runtime, stop_if_paused
 from bot.observability.logging import configure_logging
 from bot.observability.metrics import start_metrics_server
 from bot.scheduler import Scheduler, refresh_all_timezones, send_reminders, worker_id
@@ -44,6 +44,7 @@ def send(
         typer.echo(piece(T, "no_token"), err=True)
         raise typer.Exit(1)
     client = None if dry_run else web_client(rt.settings)
+    stop_if_paused(rt, client)
     if refresh_timezones and client is not None:
         refresh_all_timezones(rt, client)
     report = send_reminders(rt, client, now=at, worker=worker_id(), dry_run=dry_run, kinds=kinds)

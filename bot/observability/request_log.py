@@ -6,6 +6,7 @@ the listener returns). Work a listener hands on after its ack (handlers/backgrou
 runtime's thread pool and is not part of this time.
 """
 
+import os
 import time
 from collections.abc import Callable, Iterable
 
@@ -39,6 +40,6 @@ def observed(slack: Callable) -> Callable:
                 record_request(surface=surface, command=info.command, status=status, seconds=seconds)
                 level = "error" if status >= 500 else "warning" if seconds > SLOW_ACK_SECONDS else "info"
                 getattr(log, level)("slack_request", surface=surface, command=info.command, user_id=info.user_id,
-                                    status=status, latency_ms=round(seconds * 1000, 1))
+                                    status=status, latency_ms=round(seconds * 1000, 1), pid=os.getpid())
 
     return application

@@ -2,15 +2,6 @@
 against the emulator's fake Slack Web API, answering signed requests and refusing a forged one."""
 
 import json
-import os
-import secrets
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from urllib.parse import urlencode
 
 import pytest
@@ -19,66 +10,15 @@ from slack_sdk.models.blocks import Block
 from bot.emulator import FakeSlack, SlackDriver
 from bot.emulator import payloads
 from bot.web import SLACK_PATH
-from tests.conftest import ROOT
 from tests.deploy.conftest import ACCOUNT, REP
-
-STARTUP_SECONDS = 60
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def get(url: str) -> tuple[int, str]:
-    try:
-        with urllib.request.urlopen(url, timeout=10) as answer:
-            return answer.status, answer.read().decode()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode()
-
-
-def wait_until_serving(process: subprocess.Popen, url: str, log_path) -> None:
-    """Readiness polling of a subprocess: bounded, and gives up at once if gunicorn exits."""
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"gunicorn exited with {process.returncode}:\n{log_path.read_text()[-3000:]}")
-        try:
-            if get(url)[0] == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    pytest.fail(f"gunicorn did not answer {url} within {STARTUP_SECONDS} s:\n{log_path.read_text()[-3000:]}")
+from tests.deploy.gunicorn import get, gunicorn
 
 
 @pytest.fixture
 def served(seeded_sqlite, tmp_path):
-    port, secret = free_port(), secrets.token_hex(16)
-    log_path = tmp_path / "gunicorn.log"
-    with FakeSlack() as slack:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("KAM_", "SLACK_", "PROMETHEUS_"))}
-        env.update(KAM_DATABASE_URL=seeded_sqlite, SLACK_BOT_TOKEN=slack.bot_token, SLACK_SIGNING_SECRET=secret,
-                   KAM_SLACK_API_URL=slack.api_url, KAM_LOG_FORMAT="json", KAM_WEB_WORKERS="2",
-                   KAM_WEB_THREADS="2", PORT=str(port), PROMETHEUS_MULTIPROC_DIR=str(tmp_path / "metrics"))
-        with log_path.open("w") as log:
-            process = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py"),
-                 "--bind", f"127.0.0.1:{port}", "bot.wsgi:application"],
-                cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            wait_until_serving(process, base + "/readyz", log_path)
-            yield base, SlackDriver(base + SLACK_PATH, secret, slack), slack, log_path
-        finally:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+    with FakeSlack() as slack, gunicorn(tmp_path, database_url=seeded_sqlite, slack_api_url=slack.api_url,
+                                        bot_token=slack.bot_token) as (base, secret, log_path, _):
+        yield base, SlackDriver(base + SLACK_PATH, secret, slack), slack, log_path
 
 
 def test_gunicorn_serves_signed_slack_requests_probes_and_metrics(served):

@@ -10,7 +10,7 @@ import pytest
 from bot.emulator import FakeSlack, SlackDriver
 from bot.web import SLACK_PATH
 from tests.deploy.conftest import ACCOUNT, REP
-from tests.deploy.test_gunicorn import free_port, wait_until_serving
+from tests.deploy.gunicorn import free_port, wait_until
 
 
 @pytest.fixture
@@ -23,7 +23,7 @@ def serving(seeded_sqlite, tmp_path):
         process = subprocess.Popen([sys.executable, "-c", "from bot.cli import main; main()", "serve", "--port",
                                     str(port), "--host", "127.0.0.1"], env=env, stdout=log, stderr=subprocess.STDOUT)
         try:
-            wait_until_serving(process, f"http://127.0.0.1:{port}/readyz", log_path)
+            wait_until(process, f"http://127.0.0.1:{port}/readyz", log_path)
             yield SlackDriver(f"http://127.0.0.1:{port}{SLACK_PATH}", secret, slack)
         finally:
             process.terminate()

@@ -17,7 +17,7 @@ from bot.settings import Settings
 from kam_core.db import make_engine
 from kam_core.schema import alembic_config, upgrade
 from tests.deploy.conftest import REP, seed
-from tests.deploy.test_gunicorn import get
+from tests.deploy.gunicorn import get
 
 CUSTOMER = "SECRET-CUSTOMER-NAME"
 
