@@ -1,10 +1,10 @@
-# The two commands of the README: `make run` and `make test`.
+# The two commands of the README: `make run` and `make test`; and `make image-test`.
 VENV ?= .venv
 PYTHON ?= python3
 KAM := $(VENV)/bin/kam
 export KAM_DATABASE_URL ?= sqlite:///kam.db
 
-.PHONY: install run test demo
+.PHONY: install run test demo image-test
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,3 +24,13 @@ run: install
 # pytest's exit 5 (nothing collected) fails too, with a word saying so.
 test: install
 	$(VENV)/bin/pytest $(PYTEST_ARGS) || { rc=$$?; [ $$rc -ne 5 ] || echo "pytest collected no tests" >&2; exit $$rc; }
+
+# Build deploy/Dockerfile and test the image (tests/image): installs and starts a Docker engine when missing
+# (deploy/image/engine.sh), takes python:3.11-slim or, without a registry, makes a stand-in base from Debian
+# packages once (deploy/image/base.sh), builds $(IMAGE_TAG) with BuildKit (deploy/image/build.sh), then runs
+# it against the local PostgreSQL server (127.0.0.1:5432) and the Slack emulator.
+IMAGE_TAG ?= kam-bot:test
+image-test: install
+	deploy/image/engine.sh
+	base="$$(deploy/image/base.sh)" && deploy/image/build.sh $(IMAGE_TAG) "$$base"
+	KAM_TEST_IMAGE=$(IMAGE_TAG) $(VENV)/bin/pytest tests/image $(PYTEST_ARGS)

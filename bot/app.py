@@ -19,16 +19,27 @@ def web_client(settings: Settings) -> WebClient:
                      retry_handlers=slack_api.retry_handlers())  # waits out rate limits, counts errors
 
 
-def create_app(settings: Settings, *, runtime: Runtime | None = None, process_before_response: bool = True) -> App:
+def require_tokens(settings: Settings, *, socket_mode: bool) -> None:
+    if settings.slack_bot_token is None:
+        raise SystemExit("Set SLACK_BOT_TOKEN (see README: Configuration).")
+    if socket_mode and settings.slack_app_token is None:
+        raise SystemExit("Set SLACK_APP_TOKEN (xapp-…) for Socket Mode; see docs/setup.md.")
+    if not socket_mode and settings.slack_signing_secret is None:
+        raise SystemExit("Set SLACK_SIGNING_SECRET to serve Slack over HTTP (see README: Configuration).")
+
+
+def create_app(settings: Settings, *, runtime: Runtime | None = None, process_before_response: bool = True,
+               socket_mode: bool = False) -> App:
     """process_before_response: Slack's answer leaves when the listener returns (no polling for the ack);
-    listeners hand slower work to handlers.background. False only to compare (benchmarks)."""
-    if settings.slack_bot_token is None or settings.slack_signing_secret is None:
-        raise SystemExit("Set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (see README: Configuration).")
+    listeners hand slower work to handlers.background. False only to compare (benchmarks).
+    socket_mode: requests come over Slack's WebSocket, unsigned, so no signing secret is needed."""
+    require_tokens(settings, socket_mode=socket_mode)
     runtime = runtime or Runtime(settings)
     client = web_client(settings)
     app = App(
         client=client,
-        signing_secret=settings.slack_signing_secret.get_secret_value(),
+        signing_secret=None if socket_mode else settings.slack_signing_secret.get_secret_value(),
+        request_verification_enabled=not socket_mode,
         process_before_response=process_before_response,
         logger=logging.getLogger("kam.bolt"),
         listener_executor=ContextExecutor(max_workers=5),  # listeners see the request's correlation id

@@ -1,7 +1,8 @@
 """What every serving entry point sets up, in one place: logging, settings, the runtime (database
-engine, with the ORM change watchers: kam_core.db), and the Slack connection with its web front.
-gunicorn's bot.wsgi, `kam serve` and the local emulator all come through here."""
+engine, with the ORM change watchers: kam_core.db), and the Slack connection (with its web front, or
+over Socket Mode). gunicorn's bot.wsgi, `kam serve`, `kam run` and the local emulator come through here."""
 
+from bot.app import require_tokens
 from bot.observability.logging import configure_once
 from bot.runtime import Runtime
 from bot.settings import Settings
@@ -14,10 +15,12 @@ def runtime(settings: Settings | None = None) -> Runtime:
     return Runtime(settings or Settings())
 
 
-def slack_connection(rt: Runtime, *, process_before_response: bool = True) -> SlackConnection:
-    if rt.settings.slack_bot_token is None or rt.settings.slack_signing_secret is None:
-        raise SystemExit("Set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (see README: Configuration).")
-    return SlackConnection(rt, path=SLACK_PATH, process_before_response=process_before_response)
+def slack_connection(rt: Runtime, *, process_before_response: bool = True, socket_mode: bool = False
+                     ) -> SlackConnection:
+    """Not started: start() builds the bolt App in the background, retrying while Slack is unreachable."""
+    require_tokens(rt.settings, socket_mode=socket_mode)
+    return SlackConnection(rt, path=SLACK_PATH, process_before_response=process_before_response,
+                           socket_mode=socket_mode)
 
 
 def web_application(rt: Runtime | None = None):

@@ -27,9 +27,9 @@ class SlackConnection:
     """`start()` builds the App in a thread; `app` / `handler` are None until it is ready."""
 
     def __init__(self, runtime: Runtime, *, path: str, process_before_response: bool = True,
-                 delays: tuple[float, ...] = RETRY_DELAYS) -> None:
+                 socket_mode: bool = False, delays: tuple[float, ...] = RETRY_DELAYS) -> None:
         self.runtime, self.path, self.delays = runtime, path, delays
-        self.process_before_response = process_before_response
+        self.process_before_response, self.socket_mode = process_before_response, socket_mode
         self.app: App | None = None
         self.handler: SlackRequestHandler | None = None
         self.problem: str | None = STARTING
@@ -51,7 +51,7 @@ class SlackConnection:
                 self._thread.start()
         return self
 
-    def wait_ready(self, timeout: float) -> bool:
+    def wait_ready(self, timeout: float | None) -> bool:
         return self._ready.wait(timeout)
 
     def close(self) -> None:
@@ -72,6 +72,8 @@ class SlackConnection:
                     self.installation.resume(status.team_id)  # a working token: the app is installed again
                 except Exception:  # noqa: BLE001 - the database may be down; /readyz tells that
                     log.warning("could not record the installation as active", exc_info=True)
+                self._ready.set()
+                log.info("connected to Slack")
                 return
             self.problem = status.problem or self.problem
             delay = self.delays[min(attempt, len(self.delays) - 1)]
@@ -82,14 +84,12 @@ class SlackConnection:
     def _build(self) -> bool:
         try:
             app = create_app(self.runtime.settings, runtime=self.runtime,
-                             process_before_response=self.process_before_response)
+                             process_before_response=self.process_before_response, socket_mode=self.socket_mode)
         except Exception as error:  # noqa: BLE001 - Slack failing between auth.test and App(): try again
             self.problem = f"could not start the Slack app ({type(error).__name__})"
             log.warning("%s", self.problem, exc_info=True)
             return False
         self.app, self.handler = app, SlackRequestHandler(app, path=self.path)
         self.problem = None
-        self._ready.set()
-        log.info("connected to Slack")
         return True
 

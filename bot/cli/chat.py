@@ -19,11 +19,12 @@ def chat(
     message: str | None = typer.Argument(None, help="Send this one message (e.g. \"/kam account Acme\") and exit."),
     user: str | None = typer.Option(None, "--user", help="Act as this person: email or Slack user id."),
     as_json: bool = typer.Option(False, "--json", help="Print the raw Slack payloads."),
+    socket: bool = typer.Option(False, "--socket", help="Connect the bot over Socket Mode (as `kam run`), not HTTP."),
     database: str | None = DatabaseOption,
 ) -> None:
     """Talk to the bot as a rep or manager: `/kam acme`, a number to press a button, `quit` to leave."""
     rt = runtime(database)
-    with LocalBot(rt.settings) as local:
+    with LocalBot(rt.settings, socket=socket) as local:
         who = _choose_user(local, user)
         typer.echo(render("cli/chat.txt.j2", part="hello", who=who, one_shot=message is not None))
         chat_session = ChatSession(local, who["slack_user_id"])

@@ -2,11 +2,12 @@
 
 import typer
 
-from bot.app import create_app
+from bot import socket_mode
+from bot.assembly import slack_connection, web_application
 from bot.cli.common import runtime
 from bot.observability.logging import configure_logging
 from bot.server import make_wsgi_server
-from bot.web import SLACK_PATH, wsgi_app
+from bot.web import SLACK_PATH
 from templates import render
 
 
@@ -17,7 +18,7 @@ def serve(port: int = typer.Option(3000, "--port"), host: str = typer.Option("0.
     """
     configure_logging()
     rt = runtime()
-    server = make_wsgi_server(wsgi_app(create_app(rt.settings, runtime=rt), rt), host, port)
+    server = make_wsgi_server(web_application(rt), host, port)
     typer.echo(render("cli/serving.txt.j2", host=host, port=server.server_address[1], path=SLACK_PATH))
     try:
         server.serve_forever()
@@ -27,11 +28,13 @@ def serve(port: int = typer.Option(3000, "--port"), host: str = typer.Option("0.
 
 def run() -> None:
     """Connect to Slack over Socket Mode (needs SLACK_APP_TOKEN): no public URL required."""
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
-
     configure_logging()
     rt = runtime()
-    if rt.settings.slack_app_token is None:
-        raise SystemExit("Set SLACK_APP_TOKEN (xapp-…) for Socket Mode; see docs/setup.md.")
-    app = create_app(rt.settings, runtime=rt)
-    SocketModeHandler(app, rt.settings.slack_app_token.get_secret_value()).start()
+    connection = slack_connection(rt, socket_mode=True).start()
+    connection.wait_ready(None)  # retried while Slack is unreachable; the reason is logged each time
+    handler = socket_mode.connect(connection.app, rt.settings)
+    typer.echo(render("cli/connected.txt.j2"))
+    try:
+        socket_mode.run_until_stopped(handler)
+    finally:
+        rt.close()

@@ -1,4 +1,5 @@
-"""A local stand-in for Slack: a fake Web API server and a driver that signs requests to the bot.
+"""A local stand-in for Slack: a fake Web API server (with Socket Mode's WebSocket) and a driver that
+sends Slack's requests to the bot, signed over HTTP or as envelopes over Socket Mode.
 
 Used by the test suite and by the `kam chat` terminal. Nothing here talks to the real Slack.
 """

@@ -1,36 +1,21 @@
-"""SlackDriver: plays Slack's side towards the bot's real HTTP endpoint. It builds the payloads a user's
-action would make Slack send, signs them as Slack does, posts them, and reads back what the bot
-said to that user (sync acks plus the calls FakeSlack recorded), for tests and the `kam chat` terminal.
+"""SlackDriver: plays Slack's side towards the bot. It builds the payloads a user's action would make
+Slack send, delivers them (signed HTTP POSTs to the bot's endpoint, or Socket Mode envelopes over
+FakeSlack's WebSocket: see transports.py), and reads back what the bot said to that user (acks plus
+the calls FakeSlack recorded), for tests and the `kam chat` terminal.
 """
 
-import json
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from typing import Any, Literal
-from urllib.parse import urlencode
 
 from pydantic import BaseModel
 
 from bot.emulator import payloads, signing
+from bot.emulator.transports import FORM, JSON, HttpTransport, Response, Signature, SocketTransport
 from bot.emulator.web_api import RESPONSE_URL, Call, FakeSlack
 
-FORM = "application/x-www-form-urlencoded"
-JSON = "application/json"
-Signature = Literal["valid", "wrong", "none"]
+__all__ = ["FORM", "JSON", "Mark", "Reply", "Response", "Signature", "SlackDriver"]
 STALE_SECONDS = signing.STALE_AFTER_SECONDS + 60
-
-
-@dataclass(frozen=True)
-class Response:
-    """The bot's HTTP answer to one request."""
-
-    status: int
-    headers: dict[str, str]
-    body: str
-    json: Any | None
-    elapsed: float  # seconds until the bot answered (Slack gives up after 3)
 
 
 class Reply(BaseModel):
@@ -58,43 +43,34 @@ class Mark:
     acks: int
 
 
-def _parse_json(body: str) -> Any | None:
-    try:
-        return json.loads(body) if body[:1] in ("{", "[") else None
-    except ValueError:
-        return None
-
-
 class SlackDriver:
+    """`SlackDriver(bot_url, signing_secret, slack)` speaks HTTP; `SlackDriver.over_socket(slack)` speaks
+    Socket Mode to a bot connected to that FakeSlack. Every user action works the same over both."""
+
     def __init__(self, bot_url: str, signing_secret: str, slack: FakeSlack, *, timeout: float = 10.0):
         self.bot_url = bot_url
         self.signing_secret = signing_secret
         self.slack = slack
         self.timeout = timeout
+        self.transport: HttpTransport | SocketTransport = HttpTransport(bot_url, signing_secret, timeout)
         self._acks: list[tuple[int, Reply]] = []  # (calls recorded before the request was sent, reply)
         self._channels: dict[str, set[str]] = {}  # channels each user acted in, to attribute channel posts
+
+    @classmethod
+    def over_socket(cls, slack: FakeSlack, *, timeout: float = 10.0) -> "SlackDriver":
+        driver = cls("", "", slack, timeout=timeout)
+        driver.transport = SocketTransport(slack, timeout)
+        return driver
 
     # ---- sending -----------------------------------------------------------------------------
 
     def raw(self, body: str | bytes, headers: dict[str, str] | None = None, *, content_type: str = FORM,
             signature: Signature = "valid", timestamp: int | None = None) -> Response:
-        """Post any body. signature="wrong" signs with another secret, "none" omits both headers;
+        """Post any body over HTTP. signature="wrong" signs with another secret, "none" omits both headers;
         `timestamp` overrides the signed X-Slack-Request-Timestamp (e.g. stale_timestamp())."""
-        data = body if isinstance(body, bytes) else body.encode("utf-8")
-        sent = {"Content-Type": content_type}
-        if signature != "none":
-            secret = self.signing_secret if signature == "valid" else self.signing_secret + "-wrong"
-            sent.update(signing.signed_headers(secret, data, timestamp))
-        sent.update(headers or {})
-        request = urllib.request.Request(self.bot_url, data=data, headers=sent, method="POST")
-        started = time.monotonic()
-        try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as answer:
-                status, answer_headers, text = answer.status, dict(answer.headers.items()), answer.read()
-        except urllib.error.HTTPError as error:
-            status, answer_headers, text = error.code, dict(error.headers.items()), error.read()
-        decoded = text.decode("utf-8", errors="replace")
-        return Response(status, answer_headers, decoded, _parse_json(decoded), time.monotonic() - started)
+        if not isinstance(self.transport, HttpTransport):
+            raise RuntimeError("raw() posts HTTP bodies; this driver speaks Socket Mode")
+        return self.transport.post(body, headers, content_type=content_type, signature=signature, timestamp=timestamp)
 
     @staticmethod
     def stale_timestamp() -> int:
@@ -107,7 +83,7 @@ class SlackDriver:
             self._channels.setdefault(user_id, set()).add(channel_id)
 
     def _interactive(self, payload: dict) -> Response:
-        return self.raw(payloads.interactive_form(payload))
+        return self.transport.interactive(payload)
 
     # ---- what a user does --------------------------------------------------------------------
 
@@ -119,7 +95,7 @@ class SlackDriver:
             response_url=self.slack.response_url_for(user_id, channel_id),
             trigger_id=self.slack.new_trigger_id(user_id))
         before = self.slack.mark()
-        response = self.raw(urlencode(fields))
+        response = self.transport.command(fields)
         self._record_slash_ack(before, user_id, channel_id, response)
         return response
 
@@ -211,13 +187,11 @@ class SlackDriver:
 
     def event(self, event: dict, event_id: str | None = None, retry_num: int | None = None,
               retry_reason: str = "http_timeout") -> Response:
-        """An Events API delivery; retry_num adds X-Slack-Retry-Num / X-Slack-Retry-Reason as Slack's retries do."""
+        """An Events API delivery; retry_num marks it as Slack's retry (X-Slack-Retry-Num / -Reason over HTTP,
+        retry_attempt / retry_reason in Socket Mode)."""
         if event.get("user"):
             self._acting(event["user"], event.get("channel"))
-        headers = {}
-        if retry_num is not None:
-            headers = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": retry_reason}
-        return self.raw(json.dumps(payloads.event_callback(event, event_id)), headers, content_type=JSON)
+        return self.transport.event(payloads.event_callback(event, event_id), retry_num, retry_reason)
 
     def app_home_opened(self, user_id: str, tab: str = "home") -> Response:
         return self.event(payloads.app_home_opened(user_id=user_id, channel=self.slack.dm_channel_for(user_id),

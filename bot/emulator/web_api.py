@@ -2,7 +2,8 @@
 response_url webhooks Slack hands to apps. Point slack_sdk's WebClient(base_url=slack.api_url) at it.
 
 Every request is recorded as a Call; tests wait for calls with `wait_for` instead of sleeping, and can
-make the next call to a method fail or be rate limited.
+make the next call to a method fail or be rate limited. apps.connections.open (with the app-level
+token) opens Socket Mode: `slack.socket` is the WebSocket end Slack keeps (bot/emulator/socket_server.py).
 """
 
 import json
@@ -14,11 +15,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable
 from urllib.parse import parse_qsl, urlsplit
 
+from bot.emulator.socket_server import SocketModeServer
 from bot.emulator.workspace import BOT_ID, BOT_USER_ID, TEAM_ID, ResponseUrl, SlackError, Workspace
 
 __all__ = ["BOT_ID", "BOT_USER_ID", "TEAM_ID", "Call", "FakeSlack"]
 
 RESPONSE_URL = "response_url"  # the `method` of a Call recording a POST to a response_url
+CONNECTIONS_OPEN = "apps.connections.open"  # the one method that takes the app-level token
 JSON_FIELDS = ("blocks", "attachments", "view", "metadata")
 
 
@@ -71,14 +74,19 @@ def parse_params(raw: bytes, content_type: str, query: str) -> dict[str, Any]:
 class FakeSlack:
     """Stands in for Slack. Use `with FakeSlack() as slack:` or `start()` / `stop()`."""
 
-    def __init__(self, bot_token: str = "xoxb-test-token", host: str = "127.0.0.1", port: int = 0):
+    def __init__(self, bot_token: str = "xoxb-test-token", host: str = "127.0.0.1", port: int = 0,
+                 app_token: str = "xapp-1-A0KAMAPP-1-test-app-token"):
         self.bot_token = bot_token
+        self.app_token = app_token
+        self.socket = SocketModeServer(host)  # listens from the first apps.connections.open on
         self.workspace = Workspace()
         self._host, self._port = host, port
         self._changed = threading.Condition(threading.RLock())
         self._calls: list[Call] = []
         self._faults: dict[str, list[_Fault]] = {}
         self._holds: dict[str, list[tuple[threading.Event, float]]] = {}
+        self._waiting: set[str] = set()  # methods whose held call has arrived
+        self._revoked = False
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -93,6 +101,7 @@ class FakeSlack:
         return self
 
     def stop(self) -> None:
+        self.socket.stop()
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
@@ -254,6 +263,22 @@ class FakeSlack:
             fault = _Fault(429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(retry_after)})
             self._faults.setdefault(method, []).append(fault)
 
+    def revoke_bot_token(self) -> None:
+        """What uninstalling the app does: every call with the bot token answers token_revoked."""
+        with self._changed:
+            self._revoked = True
+
+    def reinstall(self) -> None:
+        """The app installed again and its token deployed (here: the same token works again)."""
+        with self._changed:
+            self._revoked = False
+
+    def wait_held(self, method: str, timeout: float = 5.0) -> None:
+        """Until a call held by hold_next(method) has arrived (and waits for its release)."""
+        with self._changed:
+            if not self._changed.wait_for(lambda: method in self._waiting, timeout):
+                raise TimeoutError(f"no held call to {method} arrived within {timeout}s")
+
     def hold_next(self, method: str, longest: float = 10.0) -> threading.Event:
         """The next call to `method` is answered only once the returned event is set (or after
         `longest` seconds): Slack being slow. It is recorded when answered."""
@@ -278,7 +303,12 @@ class FakeSlack:
             hold = holds.pop(0) if holds else None
         if hold is not None:
             release, longest = hold
+            with self._changed:
+                self._waiting.add(method)
+                self._changed.notify_all()
             release.wait(longest)
+            with self._changed:
+                self._waiting.discard(method)
         with self._changed:
             status, body, extra = self._answer(method, params, token)
             self._record(Call(method, params, datetime.now(timezone.utc), status, body, headers))
@@ -289,17 +319,26 @@ class FakeSlack:
         if faults:
             fault = faults.pop(0)
             return fault.status, fault.body, fault.headers
-        implementation = self.workspace.method(method)
+        implementation = self._open_connection if method == CONNECTIONS_OPEN else self.workspace.method(method)
         if implementation is None:
             return 200, {"ok": False, "error": "unknown_method"}, {}
+        wanted, other = (self.app_token, self.bot_token) if method == CONNECTIONS_OPEN else (self.bot_token,
+                                                                                           self.app_token)
         if not token:
             return 200, {"ok": False, "error": "not_authed"}, {}
-        if token != self.bot_token:
+        if token == other:
+            return 200, {"ok": False, "error": "not_allowed_token_type"}, {}
+        if token != wanted:
             return 200, {"ok": False, "error": "invalid_auth"}, {}
+        if self._revoked and token == self.bot_token:
+            return 200, {"ok": False, "error": "token_revoked"}, {}
         try:
             return 200, implementation(params), {}
         except SlackError as error:
             return 200, error.body(), {}
+
+    def _open_connection(self, params: dict) -> dict:
+        return {"ok": True, "url": self.socket.new_url()}
 
     def handle_response_url(self, token: str, params: dict, headers: dict[str, str]) -> tuple[int, str]:
         with self._changed:

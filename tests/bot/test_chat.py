@@ -44,6 +44,13 @@ def test_interactive_pressing_a_button_opens_the_card(demo_db):
     assert "Ranked #" in after_press and "[1] 📝 Log interaction" in after_press
 
 
+def test_socket_mode_is_the_same_chat_with_the_bot_connected_over_the_websocket(demo_db):
+    result = kam(demo_db, "--socket", "--user", "rep@demo.kam.test", input="/kam mine\n1\nquit\n")
+    assert result.exit_code == 0, result.output
+    after_press = result.output.split("[1] Open", 1)[1]
+    assert "Ranked #" in after_press and "[1] 📝 Log interaction" in after_press
+
+
 def test_an_unknown_user_or_an_empty_database_get_a_clear_answer(demo_db, tmp_path):
     unknown = kam(demo_db, "--user", "ghost@nowhere.test", "/kam mine")
     assert unknown.exit_code == 1 and "Nobody with email or Slack id “ghost@nowhere.test”" in unknown.output

@@ -1,12 +1,17 @@
 """deploy/: the compose file, the Kubernetes manifests and the Dockerfile agree with the code and the docs.
 
-No container engine or cluster here, so these read the files: they parse; every variable they set is a
-setting (bot/settings.py) or a runtime variable docs/setup.md documents; every command they run is a real
-`kam` command that the README names; image, ports and probe paths line up; no secret is committed."""
+These read the files (tests/image builds and runs the image; no cluster here): every Kubernetes manifest is
+valid against the Kubernetes API's schemas and the compose file against the Compose Specification's, both
+offline; every variable they set is a setting (bot/settings.py) or a runtime variable docs/setup.md
+documents; every command they run is a real `kam` command that the README names; image, ports and probe
+paths line up; no secret is committed."""
 
 import re
+import subprocess
+import sys
 import tomllib
 
+import kubernetes_validate
 import pytest
 import yaml
 from typer.testing import CliRunner
@@ -79,6 +84,66 @@ def test_every_deploy_file_parses():
     kinds = sorted(doc["kind"] for _, doc in k8s_documents())
     assert kinds == sorted(["Namespace", "ConfigMap", "Secret", "Deployment", "Service", "PodDisruptionBudget",
                             "Deployment", "Job", "CronJob", "CronJob", "Ingress", "Kustomization"])
+
+
+# ---- schemas: offline, from the schemas the dev packages ship ----------------------------------------------
+
+# The oldest Kubernetes the library has schemas for, and the newest: the manifests must be valid on both.
+KUBERNETES_VERSIONS = sorted({kubernetes_validate.utils.all_versions()[0], kubernetes_validate.latest_version()})
+KUSTOMIZATION_FIELDS = {"apiVersion", "kind", "namespace", "resources", "images", "labels", "commonLabels",
+                        "commonAnnotations", "configMapGenerator", "secretGenerator", "patches", "replicas"}
+
+
+@pytest.mark.parametrize("version", KUBERNETES_VERSIONS)
+def test_every_kubernetes_manifest_is_valid_against_the_api_schema(version):
+    checked = []
+    for file, doc in k8s_documents():
+        if doc["kind"] == "Kustomization":
+            continue  # not an API object: kubernetes-validate has no schema for it (checked below)
+        try:
+            kubernetes_validate.validate(doc, version, strict=True)  # strict: unknown fields are errors
+        except kubernetes_validate.ValidationError as error:
+            pytest.fail(f"{file}: {doc['kind']} {doc['metadata']['name']} on Kubernetes {version}: {error.message} "
+                        f"at {'.'.join(map(str, error.path))}")
+        checked.append(doc["kind"])
+    assert len(checked) == len(k8s_documents()) - 1
+
+
+def test_the_schema_check_rejects_a_wrong_manifest():
+    deployment = next(doc for _, doc in k8s_documents() if doc["kind"] == "Deployment")
+    wrong = {**deployment, "spec": {**deployment["spec"], "replica": 2}}
+    with pytest.raises(kubernetes_validate.ValidationError):
+        kubernetes_validate.validate(wrong, kubernetes_validate.latest_version(), strict=True)
+
+
+def test_the_kustomization_uses_known_fields_only():
+    """The library knows no Kustomization schema (it is kustomize's, not the API's): checked by hand."""
+    kustomization = yaml.safe_load(read(K8S / "kustomization.yaml"))
+    with pytest.raises(kubernetes_validate.SchemaNotFoundError):
+        kubernetes_validate.validate(kustomization, kubernetes_validate.latest_version(), strict=True)
+    assert kustomization["apiVersion"] == "kustomize.config.k8s.io/v1beta1"
+    assert set(kustomization) <= KUSTOMIZATION_FIELDS
+    assert all(set(image) <= {"name", "newName", "newTag", "digest"} for image in kustomization["images"])
+
+
+def check_compose(path) -> subprocess.CompletedProcess:
+    """check-jsonschema against the compose-spec schema it vendors (no download)."""
+    return subprocess.run([sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.compose-spec",
+                           str(path)], capture_output=True, text=True, timeout=60)
+
+
+def test_the_compose_file_is_valid_against_the_compose_specification():
+    result = check_compose(DEPLOY / "docker-compose.yml")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_compose_check_rejects_a_wrong_file(tmp_path):
+    wrong = compose()
+    wrong["services"]["bot"]["depends_on"]["migrate"]["condition"] = "service_finished"
+    path = tmp_path / "docker-compose.yml"
+    path.write_text(yaml.safe_dump(wrong), encoding="utf-8")
+    result = check_compose(path)
+    assert result.returncode == 1 and "service_finished" in result.stdout, result.stdout + result.stderr
 
 
 # ---- variables ----------------------------------------------------------------------------------------
@@ -241,9 +306,10 @@ def test_no_secret_is_committed():
 
 @pytest.mark.parametrize("stage", [0, 1])
 def test_the_dockerfile_builds_in_two_slim_stages_and_runs_unprivileged(stage):
-    stages = re.split(r"^FROM ", read(DEPLOY / "Dockerfile"), flags=re.M)[1:]
+    preamble, *stages = re.split(r"^FROM ", read(DEPLOY / "Dockerfile"), flags=re.M)
     assert len(stages) == 2
-    assert stages[stage].startswith("python:3.11-slim")
+    assert re.search(r"^ARG BASE=python:3\.11-slim$", preamble, re.M)  # tests/image builds it on a stand-in too
+    assert stages[stage].startswith("${BASE}")
     final = stages[1]
     assert re.search(r"^USER (\d+)", final, re.M).group(1) != "0"
     assert "COPY --from=build /opt/kam /opt/kam" in final

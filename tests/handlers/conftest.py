@@ -1,5 +1,8 @@
 """End-to-end fixtures: the real bot over HTTP, a FakeSlack for its Web API calls,
-and a driver that sends correctly signed requests. Storage is SQLite and PostgreSQL."""
+and a driver that sends correctly signed requests. Storage is SQLite and PostgreSQL.
+
+A test marked @over_http_and_socket runs a second time with the bot connected over Socket Mode
+(as `kam run` connects it) and the driver sending Slack's envelopes over the WebSocket."""
 
 import pytest
 
@@ -14,9 +17,13 @@ MANAGER = "U0MGR"
 STRANGER = "U0STRANGER"
 
 
+over_http_and_socket = pytest.mark.parametrize("local", ["http", "socket"], indirect=True)
+
+
 @pytest.fixture
-def local(database_url):
-    with LocalBot(Settings(KAM_DATABASE_URL=database_url)) as bot:
+def local(database_url, request):
+    socket = getattr(request, "param", "http") == "socket"
+    with LocalBot(Settings(KAM_DATABASE_URL=database_url), socket=socket) as bot:
         yield bot
 
 

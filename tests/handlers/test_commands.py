@@ -3,7 +3,7 @@
 import pytest
 from slack_sdk.models.blocks import Block
 
-from tests.handlers.conftest import MANAGER, REP, STRANGER
+from tests.handlers.conftest import MANAGER, REP, STRANGER, over_http_and_socket
 
 
 def blocks_text(blocks: list[dict]) -> str:
@@ -23,6 +23,7 @@ def ack_of(response) -> dict:
     return response.json
 
 
+@over_http_and_socket
 def test_kam_with_a_name_answers_with_the_account_card(driver, world):
     reply = ack_of(driver.slash_command(REP, "acme corp"))
     assert reply["response_type"] == "ephemeral"
@@ -32,6 +33,7 @@ def test_kam_with_a_name_answers_with_the_account_card(driver, world):
         "kam.log_interaction", "kam.show_opportunities", "kam.show_plan"}
 
 
+@over_http_and_socket
 def test_an_ambiguous_name_offers_candidate_buttons_and_choosing_one_shows_its_card(driver, slack, world):
     mark = driver.mark()
     reply = ack_of(driver.slash_command(REP, "acm"))

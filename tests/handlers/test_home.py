@@ -13,7 +13,7 @@ from kam_core.enums import FollowUpStatus, Role, Tier
 from kam_core.interactions.models import FollowUp
 from kam_core.people.models import Person
 from tests.factories import make_account, make_follow_up, make_interaction, make_opportunity
-from tests.handlers.conftest import MANAGER, REP, STRANGER
+from tests.handlers.conftest import MANAGER, REP, STRANGER, over_http_and_socket
 
 
 def today():
@@ -99,6 +99,7 @@ def follow_up(local, follow_up_id: int) -> FollowUp:
         return found
 
 
+@over_http_and_socket
 def test_a_rep_opening_the_home_tab_sees_accounts_follow_ups_and_deals(driver, slack, home_world):
     text = home_text(open_home(driver, slack, REP))
     assert "Your key accounts (2)" in text and "*Acme Corporation*" in text

@@ -11,7 +11,7 @@ from kam_core.db import transaction
 from kam_core.enums import InteractionKind, Source
 from kam_core.people.models import Person
 from tests.factories import make_contact
-from tests.handlers.conftest import REP
+from tests.handlers.conftest import REP, over_http_and_socket
 from tests.handlers.test_notes import ack, button, follow_ups, interactions, text_of, valid_blocks, valid_view
 
 
@@ -52,6 +52,7 @@ def test_kam_log_alone_opens_the_form_and_with_a_name_preselects_the_account(dri
         "text": {"type": "plain_text", "text": "Acme Corporation", "emoji": False}, "value": str(world["acme_id"])}
 
 
+@over_http_and_socket
 def test_typing_in_the_account_field_suggests_accounts(driver, slack, world):
     view = open_modal(driver, slack)
     response = driver.block_suggestion(REP, ActionId.account_select, "acm", view=view)
@@ -84,6 +85,7 @@ def test_the_card_button_opens_the_form_for_that_account_with_its_contacts(drive
     assert (stored.kind, stored.source, stored.occurred_at.date()) == (InteractionKind.meeting, Source.modal, day)
 
 
+@over_http_and_socket
 def test_problems_show_inline_and_keep_the_form_open(driver, slack, local, world):
     view = open_modal(driver, slack)
     today = today_of(local, world["rep_id"])

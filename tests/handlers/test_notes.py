@@ -23,7 +23,7 @@ from kam_core.people.models import Person
 from kam_core.policy import Policy
 from templates import slack_escape
 from tests.factories import make_account, make_person
-from tests.handlers.conftest import REP, STRANGER
+from tests.handlers.conftest import REP, STRANGER, over_http_and_socket
 
 
 # ---- helpers shared by the notes tests ----------------------------------------------------------
@@ -84,6 +84,7 @@ def ack(response) -> dict:
 
 # ---- quick log ----------------------------------------------------------------------------------
 
+@over_http_and_socket
 def test_a_quick_log_with_a_next_step_saves_the_note_and_the_follow_up_in_the_reps_timezone(driver, local, world):
     set_timezone(local, world["rep_id"], "Pacific/Kiritimati")  # UTC+14: their today is often not UTC's
     note = "Met the CFO, budget approved. Next step: send quote in 3 days"
@@ -178,6 +179,7 @@ def test_an_ambiguous_name_with_a_note_too_long_for_a_button_opens_the_form_with
     assert interactions(local) == []
 
 
+@over_http_and_socket
 def test_undo_removes_the_note_and_its_follow_up(driver, slack, local, world):
     mark = driver.mark()
     reply = ack(driver.slash_command(REP, "log acme corp: Met the CFO, next: send quote by Friday"))

@@ -5,11 +5,12 @@ from slack_sdk import WebClient
 from bot.emulator import payloads
 from handlers.ids import ActionId, BlockId, CallbackId
 from kam_core.enums import Source
-from tests.handlers.conftest import REP, STRANGER
+from tests.handlers.conftest import REP, STRANGER, over_http_and_socket
 from tests.handlers.test_log_modal import block, filled
 from tests.handlers.test_notes import button, follow_ups, interactions, text_of, valid_blocks, valid_view
 
 
+@over_http_and_socket
 def test_the_global_shortcut_opens_the_log_form(driver, slack, world):
     assert driver.shortcut(REP, CallbackId.log_shortcut).status == 200
     view = valid_view(slack.wait_for("views.open").response["view"])
@@ -44,6 +45,7 @@ def dm_reply(slack, before: int):
     return slack.wait_for("chat.postMessage", lambda c: c.params["channel"].startswith("D"), after=before)
 
 
+@over_http_and_socket
 def test_a_dm_shows_what_will_be_saved_and_one_tap_saves_it_once(driver, slack, local, world):
     before = slack.mark()
     driver.message_im(REP, "acme: met the CFO, budget approved, next: send quote by Friday")
@@ -102,6 +104,7 @@ def test_change_account_opens_the_form_with_the_note(driver, slack, local, world
     assert len(interactions(local)) == 1
 
 
+@over_http_and_socket
 def test_a_retried_dm_event_gets_one_preview(driver, slack, world):
     event = payloads.message_im(user_id=REP, text="acme: met the CFO", channel=slack.dm_channel_for(REP))
     before = slack.mark()
