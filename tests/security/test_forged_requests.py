@@ -78,6 +78,8 @@ def test_the_same_requests_signed_by_slack_do_get_in(local, base):
     response = local.driver.raw(body, signing.signed_headers(local.signing_secret, body), content_type=content_type,
                                 signature="none")
     assert response.status == 200
+    if traces(local)[:2] == before[:2]:  # nothing stored: the answer is sent after the ack (a DM's preview)
+        local.slack.wait_for(None, after=before[2])  # waited for, so it cannot land in the next test either
     assert traces(local) != before
 
 
