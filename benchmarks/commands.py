@@ -34,7 +34,7 @@ from benchmarks.harness import Timings, peak_rss_bytes, postgres_database, serve
 from bot.emulator import FakeSlack, SlackDriver
 from kam_core import schema
 from kam_core.accounts.models import Account
-from kam_core.accounts.search import Outcome, search_accounts
+from kam_core.accounts.resolver.resolve import Outcome, search_accounts
 from kam_core.actors import Actor
 from kam_core.db import make_engine, make_sessionmaker, transaction
 from kam_core.demo import DemoSize, generate_demo

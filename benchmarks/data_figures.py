@@ -15,7 +15,7 @@ from sqlalchemy.engine import make_url
 from benchmarks.harness import Timings, postgres_database
 from kam_core import schema
 from kam_core.accounts.resolver.index import NameIndex, account_rows
-from kam_core.accounts.search import search_accounts
+from kam_core.accounts.resolver.resolve import search_accounts
 from kam_core.actors import Actor
 from kam_core.clock import utcnow
 from kam_core.db import make_engine, make_sessionmaker, transaction

@@ -32,7 +32,7 @@ from benchmarks.harness import free_port, rss_bytes, start_gunicorn, stop, wait_
 from bot.emulator import FakeSlack, SlackDriver  # noqa: E402
 from kam_core import schema  # noqa: E402
 from kam_core.accounts.models import Account  # noqa: E402
-from kam_core.accounts.search import Outcome, search_accounts  # noqa: E402
+from kam_core.accounts.resolver.resolve import Outcome, search_accounts  # noqa: E402
 from kam_core.actors import Actor  # noqa: E402
 from kam_core.db import make_engine, make_sessionmaker, transaction  # noqa: E402
 from kam_core.demo import DemoSize, generate_demo  # noqa: E402

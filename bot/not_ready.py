@@ -12,7 +12,7 @@ import json
 from urllib.parse import parse_qsl
 
 from handlers.fallback import first_input_block
-from handlers.render.notes import kept, text_only
+from handlers.render.common import kept, text_message
 from templates import piece
 
 T = "slack/common.j2"
@@ -29,7 +29,7 @@ def answer(body: bytes, content_type: str) -> tuple[str, dict[str, str], bytes]:
         return _unavailable()
     form = dict(parse_qsl(text, keep_blank_values=True))
     if "command" in form:
-        message = text_only(piece(T, "starting_command"))
+        message = text_message(piece(T, "starting_command"))
         typed = form.get("text", "").strip()
         return _json_answer({"response_type": "ephemeral", **(kept(message, typed) if typed else message).as_kwargs()})
     payload = _json(form.get("payload", ""))

@@ -24,7 +24,8 @@ class BackgroundServer:
 
     def __init__(self, application, host: str = "127.0.0.1", port: int = 0) -> None:
         self.server = make_wsgi_server(application, host, port)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        # A short poll: shutdown() waits for the loop to notice, by default up to half a second.
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
 
     @property
     def url(self) -> str:

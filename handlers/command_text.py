@@ -23,11 +23,13 @@ class Verb(StrEnum):
 class Command(BaseModel):
     verb: Verb
     account: str = ""
-    # log: the note; tier: the reason; digest: on/off.
+    # log: the note; tier: the reason; digest, remind: their settings' words.
     text: str = ""
     tier: str | None = None
 
 
+# Verbs whose words are not an account name but their own (settings, a filter).
+WORDS_AFTER = (Verb.help, Verb.mine, Verb.digest, Verb.remind)
 ALIASES = {"opportunities": Verb.opps, "opp": Verb.opps, "deals": Verb.opps, "note": Verb.log, "my": Verb.mine,
            "show": Verb.account, "card": Verb.account, "?": Verb.help}
 
@@ -47,7 +49,7 @@ def parse(text: str) -> Command:
         return Command(verb=verb, account=account.strip(), text=note.strip() if colon else "")
     if verb == Verb.tier:
         return _tier(rest)
-    if verb in (Verb.help, Verb.mine, Verb.digest):
+    if verb in WORDS_AFTER:
         return Command(verb=verb, text=rest)
     return Command(verb=verb, account=rest)
 

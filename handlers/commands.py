@@ -1,48 +1,62 @@
-"""`/kam ...`: one slash command, routed by its first word."""
+"""`/kam ...`: one slash command, routed by its first word through one table.
 
-from collections.abc import Callable
+Each listener module declares its verbs as `COMMANDS` (verb → handler, read-only or not, keeps what was
+typed or not); handlers.register collects them explicitly and hands the table to `register` here, so
+each app has its own table and its own settings.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
+from bot.observability.context import current
 from bot.runtime import Runtime
-from handlers import account
 from handlers.command_text import Command, Verb, parse
+from handlers.errors import keeping
 from handlers.render import Message
 from handlers.render.common import help_message
-from handlers.session import answer_as
-
-Route = Callable[..., Message | None]
-ROUTES: dict[Verb, Route] = {
-    Verb.account: account.show_card,
-    Verb.mine: account.show_mine,
-    Verb.tier: account.set_tier,
-}
+from handlers.session import Kam, as_user
 
 
-# Verbs that only read: on SQLite their transactions never queue behind writers.
-READ_ONLY = {Verb.account, Verb.opps, Verb.plan, Verb.mine}
+@dataclass(frozen=True)
+class Asked:
+    """What a command handler gets besides the user's unit of work and the parsed command."""
+
+    runtime: Runtime
+    command: dict  # Slack's payload: user, channel, trigger_id, response_url
+    client: WebClient
 
 
-def route(verb: Verb, handler: Route) -> None:
-    """Other listener groups add their verbs here when they register."""
-    ROUTES[verb] = handler
+Handler = Callable[[Kam, Command, Asked], Message | None]  # None: the answer went another way (a modal)
 
 
-def register(app: App, runtime: Runtime) -> None:
+@dataclass(frozen=True)
+class Route:
+    verb: Verb
+    handler: Handler
+    read_only: bool = False  # only reads: on SQLite it never waits for writers
+    keeps_text: bool = False  # what was typed comes back whole with any failure (a note)
+
+
+def register(app: App, runtime: Runtime, routes: Iterable[Route]) -> None:
+    table = {route.verb: route for route in routes}
+
     @app.command("/kam")
     def kam_command(ack: Ack, command: dict, client: WebClient) -> None:
         cmd = parse(command.get("text", ""))
-        reply = answer(runtime, cmd, command, client)
+        if (info := current()) is not None:
+            info.command = f"kam {cmd.verb.value}"  # the request's metric label (bot/observability)
+        reply = answer(table.get(cmd.verb), cmd, Asked(runtime, command, client))
         ack(**({"response_type": "ephemeral", **reply.as_kwargs()} if reply else {}))
 
 
-def answer(runtime: Runtime, cmd: Command, command: dict, client: WebClient) -> Message | None:
-    handler = ROUTES.get(cmd.verb)
-    if cmd.verb == Verb.help or handler is None:
+def answer(route: Route | None, cmd: Command, asked: Asked) -> Message | None:
+    """What the command answers; a failure rises to the error boundary (handlers/fallback.py).
+    `help`, and anything without a route, is answered with the help, linked or not."""
+    if route is None:
         return help_message()
-    return answer_as(runtime, command["user_id"], client,
-                     lambda kam: handler(kam, cmd, command=command, client=client),
-                     typed=cmd.text if cmd.verb == Verb.log else "", read_only=cmd.verb in READ_ONLY)
-
-
+    with keeping(cmd.text if route.keeps_text else ""):
+        return as_user(asked.runtime, asked.command["user_id"], asked.client,
+                       lambda kam: route.handler(kam, cmd, asked), read_only=route.read_only)

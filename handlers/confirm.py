@@ -7,7 +7,10 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+
+from handlers.render import Message
 
 log = logging.getLogger("kam.handlers.confirm")
 
@@ -46,3 +49,19 @@ def deliver(*ways: Callable[[], Any]) -> bool:
         log.warning("confirmation not delivered (HTTP %s); trying the next way", status)
     log.error("no way left to confirm a saved change to the user")
     return False
+
+
+def in_place(body: dict, client: WebClient, respond, message: Message) -> None:
+    """Replace the message holding the button: chat.update for the bot's own (DM) messages,
+    the response_url for ephemeral ones (and when chat.update fails)."""
+    container = body.get("container") or {}
+    ways = []
+    if not container.get("is_ephemeral") and body.get("message") and container.get("channel_id"):
+        ways.append(lambda: retrying(client.chat_update, channel=container["channel_id"], ts=container["message_ts"],
+                                     **message.as_kwargs()))
+    deliver(*ways, lambda: respond(replace_original=True, **message.as_kwargs()))
+
+
+def tell(client: WebClient, channel: str, message: Message) -> None:
+    """Post to a DM, trying again while Slack fails; a failure never undoes a save made before."""
+    deliver(lambda: retrying(client.chat_postMessage, channel=channel, **message.as_kwargs()))

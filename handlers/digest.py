@@ -6,13 +6,9 @@
 """
 
 import re
-from functools import partial
 
-from slack_bolt import App
-
-from bot.runtime import Runtime
-from handlers import commands
 from handlers.command_text import Command, Verb
+from handlers.commands import Asked, Route
 from handlers.render import Message
 from handlers.render.blocks import context
 from handlers.render.common import text_message
@@ -31,7 +27,8 @@ HOUR = re.compile(r"^(\d{1,2})(?::00)?(am|pm)?$")
 FILLERS = {"day", "hour", "at", "on", "every", "time"}
 
 
-def digest(kam: Kam, cmd: Command, *, default_timezone: str, **_) -> Message:
+def digest(kam: Kam, cmd: Command, asked: Asked) -> Message:
+    default_timezone = asked.runtime.settings.default_timezone  # this app's: no other app's in the process
     if kam.person.role != Role.manager:
         return text_message(piece(T, "managers_only"))
     words = cmd.text.lower().split()
@@ -80,5 +77,4 @@ def _hour(word: str) -> int | None:
     return hour if hour <= 23 else None
 
 
-def register(app: App, runtime: Runtime) -> None:
-    commands.route(Verb.digest, partial(digest, default_timezone=runtime.settings.default_timezone))
+COMMANDS = (Route(Verb.digest, digest),)

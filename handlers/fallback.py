@@ -1,7 +1,9 @@
 """The last word: buttons and forms no listener knows (an old message or modal after an update, or
-a payload Slack never sends), and any listener that raised. The user gets a friendly answer where
-Slack gives a way to reach them, Slack gets a 200 (a 500 makes it retry events, or show "the app
-did not respond"), and the error goes to the log with the reference the user sees.
+a payload Slack never sends), and the error boundary: any listener that raised (a domain error, a
+question back to the user, or a bug) gets its answer here (handlers/errors.reply_for), sent where
+Slack gives a way to reach the user: the command's own answer, inline on the form, the response_url,
+a modal, or the DM the message came from. Slack gets a 200 (a 500 makes it retry events, or show
+"the app did not respond"), and an unexpected error goes to the log with the reference the user sees.
 
 Registered after every other group: bolt runs the first listener that matches. Shortcuts and events
 have no catch-all: Slack sends only those the manifest declares, each with its listener, and an
@@ -15,7 +17,8 @@ from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookClient
 
 from bot.runtime import Runtime
-from handlers.errors import friendly
+from handlers.errors import form_errors, reply_for
+from handlers.ids import GENERAL_BLOCKS
 from handlers.render import Message
 from handlers.render.common import text_message
 from templates import piece
@@ -31,15 +34,19 @@ def notice_modal(message: Message) -> dict:
 
 
 def tell(body: dict, client: WebClient | None, message: Message) -> None:
-    """Answer where the payload allows: its response_url, else a modal on its trigger_id."""
+    """Answer where the payload allows: its response_url, else a modal on its trigger_id, else the
+    DM the message came from."""
     body = body if isinstance(body, dict) else {}
     response_url, trigger_id = body.get("response_url"), body.get("trigger_id")
+    event = body.get("event") if isinstance(body.get("event"), dict) else {}
     try:
         if isinstance(response_url, str) and response_url.startswith("http"):
             WebhookClient(response_url).send(response_type="ephemeral", replace_original=False,
                                              **message.as_kwargs())
         elif isinstance(trigger_id, str) and trigger_id and client is not None:
             client.views_open(trigger_id=trigger_id, view=notice_modal(message))
+        elif event.get("channel_type") == "im" and isinstance(event.get("channel"), str) and client is not None:
+            client.chat_postMessage(channel=event["channel"], **message.as_kwargs())
     except Exception as error:  # noqa: BLE001 - telling the user is best effort; the error is logged
         log.warning("could not tell the user: %r", error)
 
@@ -79,16 +86,28 @@ def register(app: App, runtime: Runtime) -> None:
 
     @app.error
     def unhandled(error: Exception, body: dict, response: BoltResponse | None, client: WebClient | None = None):
-        message = friendly(error)  # logs it, with the reference the message shows
-        if isinstance(body, dict) and body.get("type") == "view_submission" and response is not None:
-            block_id = first_input_block(body.get("view"))
-            if block_id:  # the form stays open with what the user typed, and says what happened
-                return BoltResponse(status=200, body={"response_action": "errors",
-                                                      "errors": {block_id: message.text[:300]}})
-        tell(body, client, message)
+        body = body if isinstance(body, dict) else {}
+        if response is not None:  # the listener raised before its ack: its answer is ours to give
+            answer = in_the_ack(error, body)
+            if answer is not None:
+                return BoltResponse(status=200, body=answer)
+        tell(body, client, reply_for(error))  # logs an unexpected error, with the reference it shows
         return BoltResponse(status=200, body="") if response is not None else None
+
+
+def in_the_ack(error: Exception, body: dict) -> dict | None:
+    """The answer that goes back as the request's own answer, where Slack shows one."""
+    if "command" in body and "type" not in body:  # a slash command: the user sees the ack's message
+        return {"response_type": "ephemeral", **reply_for(error).as_kwargs()}
+    if body.get("type") == "block_suggestion":
+        return {"options": []}
+    view = body.get("view") if isinstance(body.get("view"), dict) else {}
+    if body.get("type") == "view_submission":  # the form stays open with what was typed, and says why
+        errors = form_errors(error, view, GENERAL_BLOCKS.get(view.get("callback_id")))
+        return {"response_action": "errors", "errors": errors} if errors else None
+    return None
 
 
 def last_word(error: Exception, body: dict, client: WebClient | None) -> None:
     """For an error in work done after the ack (handlers.background): Slack has had its answer."""
-    tell(body, client, friendly(error))
+    tell(body, client, reply_for(error))

@@ -2,7 +2,6 @@
 (the same buttons in a reminder DM re-draw that DM instead: handlers/reminders.py)."""
 
 import logging
-import re
 from collections.abc import Callable
 
 from slack_bolt import App
@@ -11,11 +10,11 @@ from slack_sdk.errors import SlackApiError
 
 from bot.runtime import Runtime
 from handlers.background import after_ack
-from handlers.ids import ActionId
-from handlers.render import Message
+from handlers.errors import reply_for, told
+from handlers.ids import ActionId, id_and_version, numbered
 from handlers.reminders import redraw_reminder
 from handlers.render.home import home_view, problem_view
-from handlers.session import Kam, answer_as
+from handlers.session import Kam, as_user
 from kam_core.accounts.home import home_summary
 from kam_core.interactions.service import complete_follow_up, snooze_follow_up
 from templates import piece
@@ -25,42 +24,31 @@ T = "slack/home.j2"
 SNOOZE_DAYS = 1
 
 
-def numbered(action_id: ActionId) -> re.Pattern:
-    """The Home numbers its buttons (action ids must be unique in a view): kam.x, kam.x:0, kam.x:1..."""
-    return re.compile(rf"^{re.escape(action_id)}(:\d+)?$")
-
-
 def publish_home(runtime: Runtime, client: WebClient, user_id: str,
                  act: Callable[[Kam], str] | None = None) -> None:
-    """Run `act` (its text, or the friendly error, tops the Home), then publish the Home as it is now."""
-    notice = None
-    if act is not None:
-        outcome = answer_as(runtime, user_id, client, act)
-        notice = outcome.text if isinstance(outcome, Message) else outcome
-    view = answer_as(runtime, user_id, client, lambda kam: home_view(
-        home_summary(kam.session, actor=kam.actor, policy=kam.policy, today=kam.today), notice=notice))
-    if isinstance(view, Message):
-        view = problem_view(view.text)
+    """Run `act` (its text, or why it failed, tops the Home), then publish the Home as it is now; a Home
+    that cannot be built is published as the reason why."""
+    notice = told(lambda: as_user(runtime, user_id, client, act)) if act is not None else None
+    try:
+        view = as_user(runtime, user_id, client, lambda kam: home_view(
+            home_summary(kam.session, actor=kam.actor, policy=kam.policy, today=kam.today), notice=notice))
+    except Exception as error:  # noqa: BLE001 - the Home itself is where the user looks: see the docstring
+        view = problem_view(reply_for(error).text)
     try:
         client.views_publish(user_id=user_id, view=view)
     except SlackApiError as error:
         log.warning("views.publish failed for %s: %s", user_id, error.response.get("error"))
 
 
-def _id_and_version(value: str) -> tuple[int, int | None]:
-    follow_up_id, _, version = value.partition(":")
-    return int(follow_up_id), int(version) if version else None
-
-
 def done(kam: Kam, value: str) -> str:
-    follow_up_id, version = _id_and_version(value)
+    follow_up_id, version = id_and_version(value)
     follow_up = complete_follow_up(kam.session, actor=kam.actor, follow_up_id=follow_up_id,
                                    expected_version=version, now=kam.now)
     return piece(T, "notice_done", f=follow_up)
 
 
 def snooze(kam: Kam, value: str) -> str:
-    follow_up_id, version = _id_and_version(value)
+    follow_up_id, version = id_and_version(value)
     follow_up = snooze_follow_up(kam.session, actor=kam.actor, follow_up_id=follow_up_id, days=SNOOZE_DAYS,
                                  now=kam.now, today=kam.today, expected_version=version)
     return piece(T, "notice_snoozed", f=follow_up)

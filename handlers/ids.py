@@ -1,5 +1,12 @@
-"""IDs of Slack blocks, actions and views. Handlers match on these, renderers emit them."""
+"""IDs of Slack blocks, actions and views, and the values their buttons carry. Handlers match on
+these, renderers emit them.
 
+A view or message may hold the same action several times (one button per row, per candidate), and
+Slack wants action ids unique within it, so renderers number them: `kam.x`, `kam.x:0`, `kam.x:1`...
+`numbered(ActionId.x)` matches them all. Buttons on a record that can change carry "<id>:<version>".
+"""
+
+import re
 from enum import StrEnum
 
 
@@ -41,3 +48,24 @@ class BlockId(StrEnum):
     next_step = "next_step"
     follow_up_on = "follow_up_on"
     stage = "stage"
+
+
+# A service error's `field` (kam_core.errors) names the input it is about; most are the block's id.
+FIELD_BLOCKS = {"text": BlockId.notes}
+# Where a form shows an error that is about no one input.
+GENERAL_BLOCKS = {CallbackId.log_modal: BlockId.notes, CallbackId.stage_modal: BlockId.stage}
+
+
+def block_for_field(field: str | None) -> str | None:
+    return None if field is None else FIELD_BLOCKS.get(field, field)
+
+
+def numbered(action_id: ActionId) -> re.Pattern:
+    """Matches the action id alone and numbered (`kam.x`, `kam.x:0`, ...)."""
+    return re.compile(rf"^{re.escape(action_id)}(:\d+)?$")
+
+
+def id_and_version(value: str) -> tuple[int, int | None]:
+    """A button value "<id>:<version>" (the version the user saw; None on buttons made before versions)."""
+    record_id, _, version = value.partition(":")
+    return int(record_id), int(version) if version else None

@@ -1,7 +1,6 @@
 """/kam opps: an account's open opportunities, and moving a deal's stage from a modal."""
 
 import logging
-import re
 
 from pydantic import BaseModel
 from slack_bolt import Ack, App
@@ -10,16 +9,16 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
 from bot.runtime import Runtime
-from handlers import commands
 from handlers.background import after_ack, later
 from handlers.command_text import Command, Verb
+from handlers.commands import Asked, Route
 from handlers.confirm import deliver, retrying
-from handlers.errors import friendly
-from handlers.ids import ActionId, BlockId, CallbackId
+from handlers.errors import Reply, friendly
+from handlers.ids import ActionId, BlockId, CallbackId, id_and_version, numbered
 from handlers.render import Message
 from handlers.render.opportunities import moved_message, opportunities_message, stage_modal
 from handlers.resolve import resolve_account
-from handlers.session import Kam, answer_as
+from handlers.session import Kam, as_user
 from kam_core.accounts.access import visible_account
 from kam_core.errors import InvalidInput
 from kam_core.opportunities.schemas import OpportunityView
@@ -48,15 +47,11 @@ def opportunities_for(kam: Kam, account_id: int) -> Message:
         kam.session, actor=kam.actor, account_id=account_id, policy=kam.policy, today=kam.today))
 
 
-def show_opportunities(kam: Kam, cmd: Command, **_) -> Message:
-    account_id = resolve_account(kam, cmd.account, then=ActionId.show_opportunities, verb="opps")
-    return account_id if isinstance(account_id, Message) else opportunities_for(kam, account_id)
+def show_opportunities(kam: Kam, cmd: Command, asked: Asked) -> Message:
+    return opportunities_for(kam, resolve_account(kam, cmd.account, then=ActionId.show_opportunities, verb="opps"))
 
 
-def id_and_version(value: str) -> tuple[int, int]:
-    """A button value "<id>:<version>"."""
-    record_id, _, version = value.partition(":")
-    return int(record_id), int(version)
+COMMANDS = (Route(Verb.opps, show_opportunities, read_only=True),)
 
 
 def chosen_stage_id(view: dict) -> int:
@@ -82,23 +77,22 @@ def confirm(client: WebClient, user_id: str, channel_id: str | None, message: Me
 
 
 def refresh_list(runtime: Runtime, client: WebClient, user_id: str, response_url: str, account_id: int) -> None:
-    listing = answer_as(runtime, user_id, client, lambda kam: opportunities_for(kam, account_id))
+    listing = as_user(runtime, user_id, client, lambda kam: opportunities_for(kam, account_id), read_only=True)
     answer = WebhookClient(response_url).send(replace_original=True, **listing.as_kwargs())
     if answer.status_code != 200:
         log.info("could not refresh the opportunity list (%s %s)", answer.status_code, answer.body)
 
 
 def register(app: App, runtime: Runtime) -> None:
-    commands.route(Verb.opps, show_opportunities)
-
-    @app.action(re.compile(rf"^{re.escape(ActionId.show_opportunities)}(:\d+)?$"))
+    @app.action(numbered(ActionId.show_opportunities))
     @after_ack(runtime)
     def show(body: dict, respond, client: WebClient) -> None:
-        reply = answer_as(runtime, body["user"]["id"], client,
-                          lambda kam: opportunities_for(kam, int(body["actions"][0]["value"])))
+        account_id = int(body["actions"][0]["value"])
+        reply = as_user(runtime, body["user"]["id"], client, lambda kam: opportunities_for(kam, account_id),
+                        read_only=True)
         respond(replace_original=False, response_type="ephemeral", **reply.as_kwargs())
 
-    @app.action(re.compile(rf"^{re.escape(ActionId.move_stage)}:\d+$"))
+    @app.action(numbered(ActionId.move_stage))
     @after_ack(runtime)
     def open_stage_modal(body: dict, respond, client: WebClient) -> None:
         channel_id = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
@@ -114,14 +108,11 @@ def register(app: App, runtime: Runtime) -> None:
                 metadata = meta.model_copy(update={"channel_id": None, "response_url": None}).model_dump_json()
             return stage_modal(opportunity, list_stages(kam.session), metadata)
 
-        view = answer_as(runtime, body["user"]["id"], client, modal)
-        if isinstance(view, Message):
-            respond(replace_original=False, response_type="ephemeral", **view.as_kwargs())
-            return
+        view = as_user(runtime, body["user"]["id"], client, modal)
         try:
             client.views_open(trigger_id=body["trigger_id"], view=view)
-        except SlackApiError as error:
-            respond(replace_original=False, response_type="ephemeral", **friendly(error).as_kwargs())
+        except SlackApiError as error:  # told on the list itself: the modal is what failed to open
+            raise Reply(friendly(error)) from error
 
     @app.view(CallbackId.stage_modal)
     def submit_stage(ack: Ack, body: dict, view: dict, client: WebClient) -> None:
@@ -134,10 +125,7 @@ def register(app: App, runtime: Runtime) -> None:
                               stage_id=chosen_stage_id(view), expected_version=meta.version,
                               idempotency_key=f"view:{view['id']}", now=kam.now, policy=kam.policy)
 
-        moved = answer_as(runtime, user_id, client, move)
-        if isinstance(moved, Message):
-            ack(response_action="errors", errors={BlockId.stage: moved.text})
-            return
+        moved = as_user(runtime, user_id, client, move)
         ack()
 
         def tell_and_refresh() -> None:

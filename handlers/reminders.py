@@ -4,26 +4,24 @@ reminder DM re-drawn in place after its Done / Snooze buttons (listeners in hand
 import re
 from collections.abc import Callable
 
-from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.runtime import Runtime
-from handlers import commands
 from handlers.command_text import Command, Verb
+from handlers.commands import Asked, Route
+from handlers.errors import told
 from handlers.render import Message
 from handlers.render.reminders import follow_ups_message, settings_message, usage_message
-from handlers.session import Kam, answer_as
+from handlers.session import Kam, as_user
 from kam_core.reminders.builder import follow_up_reminder
 from kam_core.reminders.preferences import kind_named, reminder_settings, set_reminders
 from kam_core.reminders.schemas import KINDS
-from kam_core.scheduling import local_moment
 
 HOUR = re.compile(r"^(?:at\s+)?(\d{1,2})(?::00)?(?:h)?$")
 
 
-def remind(kam: Kam, cmd: Command, **_) -> Message:
-    # The parser files the words after the verb under `account` for verbs it has no rule for.
-    text = (cmd.text or cmd.account).strip()
+def remind(kam: Kam, cmd: Command, asked: Asked) -> Message:
+    text = cmd.text.strip()
     words = text.lower().split()
     if not words or words == ["status"]:
         return settings_message(reminder_settings(kam.session, actor=kam.actor))
@@ -42,17 +40,13 @@ def redraw_reminder(runtime: Runtime, client: WebClient, respond, user_id: str,
                     act: Callable[[Kam], str]) -> None:
     """Run the button's work (its text, or the friendly error, tops the message), then replace
     the reminder DM with the rep's follow-ups as they stand now."""
-    outcome = answer_as(runtime, user_id, client, act)
-    notice = outcome.text if isinstance(outcome, Message) else outcome
+    notice = told(lambda: as_user(runtime, user_id, client, act))
 
     def current(kam: Kam) -> Message:
-        today = local_moment(kam.person.timezone, default=runtime.settings.default_timezone, now=kam.now).date
         return follow_ups_message(follow_up_reminder(kam.session, person_id=kam.person.id,
-                                                     owner_name=kam.person.name, today=today), notice=notice)
+                                                     owner_name=kam.person.name, today=kam.today), notice=notice)
 
-    message = answer_as(runtime, user_id, client, current)
-    respond(replace_original=True, **message.as_kwargs())
+    respond(replace_original=True, **as_user(runtime, user_id, client, current).as_kwargs())
 
 
-def register(app: App, runtime: Runtime) -> None:
-    commands.route(Verb.remind, remind)
+COMMANDS = (Route(Verb.remind, remind),)

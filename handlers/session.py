@@ -1,9 +1,10 @@
 """A unit of work on behalf of a Slack user: session, actor, policy, their today."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TypeVar
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -11,8 +12,6 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from bot.runtime import Runtime
-from handlers.errors import friendly
-from handlers.render.notes import kept
 from kam_core.actors import Actor
 from kam_core.clock import utcnow
 from kam_core.db import transaction
@@ -21,6 +20,9 @@ from kam_core.people.models import Person
 from kam_core.people.service import link_by_slack_profile
 from kam_core.policy import Policy
 from kam_core.scheduling import local_moment
+
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -92,12 +94,9 @@ def _slack_profile(client: WebClient | None, slack_user_id: str) -> dict:
         return {}
 
 
-def answer_as(runtime: Runtime, slack_user_id: str, client: WebClient | None, work, *, typed: str = "",
-              read_only: bool = False):
-    """Run `work(kam)` for this user; any failure becomes a friendly Message,
-    which gives back `typed` (what the user wrote) so nothing is lost."""
-    try:
-        with kam_session(runtime, slack_user_id, client, read_only=read_only) as kam:
-            return work(kam)
-    except Exception as error:  # noqa: BLE001 - every failure gets an answer the user can act on
-        return kept(friendly(error), typed) if typed.strip() else friendly(error)
+def as_user(runtime: Runtime, slack_user_id: str, client: WebClient | None, work: Callable[[Kam], T], *,
+            read_only: bool = False) -> T:
+    """`work(kam)` in one unit of work for this user; what goes wrong rises to the error boundary
+    (handlers/errors.py)."""
+    with kam_session(runtime, slack_user_id, client, read_only=read_only) as kam:
+        return work(kam)

@@ -1,11 +1,18 @@
-"""Domain errors. Each carries a code and parameters; the wording a person reads
-lives in templates/errors.j2, one macro per code."""
+"""Domain errors. Each carries a code and parameters, never a sentence: the wording a person reads
+lives in templates/errors.j2, one macro per code. An error about one input also names it in
+`field`, machine-readable (the argument or form input, e.g. "follow_up_on"; None when the error is
+about no one input), so a form can show it under that input.
 
+InvalidInput and ImportFailed say what is wrong with a `problem` code, itself a macro of errors.j2
+that takes the problem's values; `Invalid` carries several inputs' problems at once."""
+
+from collections.abc import Iterable
 from typing import Any
 
 
 class KamError(Exception):
     code = "error"
+    field: str | None = None
 
     def __init__(self, **params: Any) -> None:
         self.params = params
@@ -29,11 +36,35 @@ class NotLinked(KamError):
 
 
 class InvalidInput(KamError):
-    code = "invalid_input"  # params: field, problem
+    """A value that cannot be used: `field` names the input, `problem` the rule it breaks."""
+
+    code = "invalid_input"  # params: field, problem, and the problem's values
+
+    def __init__(self, *, field: str | None, problem: str, **values: Any) -> None:
+        super().__init__(field=field, problem=problem, **values)
+        self.field = field
+        self.problem = problem
 
 
-class TextTooLong(KamError):
+class TextTooLong(InvalidInput):
     code = "text_too_long"  # params: length, limit
+    field = "text"
+    problem = "text_too_long"
+
+    def __init__(self, *, length: int, limit: int) -> None:
+        KamError.__init__(self, length=length, limit=limit)
+
+
+class Invalid(InvalidInput):
+    """Several problems found at once (a form shows each under its input); rendered one per line."""
+
+    code = "invalid"  # params: problems
+    field = None
+    problem = "invalid"
+
+    def __init__(self, problems: Iterable[InvalidInput]) -> None:
+        self.problems = [p for problem in problems for p in getattr(problem, "problems", [problem])]
+        KamError.__init__(self, problems=self.problems)
 
 
 class Conflict(KamError):
@@ -45,7 +76,14 @@ class Unavailable(KamError):
 
 
 class ImportFailed(KamError):
-    code = "import_failed"  # params: file, row, field, problem
+    """Bad input to an import: the file, the row and the field (the column as the file spells it)."""
+
+    code = "import_failed"  # params: file, row, field, problem, and the problem's values
+
+    def __init__(self, *, file: str, row: int | None, field: str | None, problem: str, **values: Any) -> None:
+        super().__init__(file=file, row=row, field=field, problem=problem, **values)
+        self.field = field
+        self.problem = problem
 
 
 class NotDemoDatabase(KamError):

@@ -84,7 +84,7 @@ def export_all(session: Session, *, directory: Path, actor: Actor, now: datetime
     require(actor, Action.import_data)
     directory = Path(directory)
     if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
-        raise InvalidInput(field=str(directory), problem="is not an empty folder; export into a new or empty one")
+        raise InvalidInput(field="directory", problem="folder_not_empty", directory=str(directory))
     if session.get_bind().dialect.name == "postgresql":
         session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
     revision = revision_of(session)

@@ -32,7 +32,7 @@ def install_watchers() -> None:
     if _watching:
         return
     _watching = True
-    # The in-process name index (kam_core.accounts.search) reloads when this moves.
+    # The in-process name index (kam_core.accounts.resolver.index) reloads when this moves.
     watch(ACCOUNT_NAMES, Account, AccountAlias, fields={"name", "alias"})
     # The high-value threshold of the priority matrix (kam_core.opportunities.priority) too.
     watch(PIPELINE, Opportunity, Stage, fields={"amount", "stage", "stage_id", "is_open"})

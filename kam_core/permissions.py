@@ -17,6 +17,9 @@ class Action(StrEnum):
     manage_users = "manage_users"
     complete_plan_action = "complete_plan_action"
     review_plan = "review_plan"
+    complete_follow_up = "complete_follow_up"
+    snooze_follow_up = "snooze_follow_up"
+    choose_a_digest_schedule = "choose_a_digest_schedule"
 
 
 ADMIN_ONLY = {Action.import_data, Action.manage_users}
@@ -48,11 +51,15 @@ def may_see_team(actor: Actor, *, manager_id: int) -> bool:
     return actor.person_id == manager_id
 
 
+def sees_every_account(actor: Actor, *, visibility: str) -> bool:
+    return visibility == "all" or actor.role == Role.admin
+
+
 def may_read_account(actor: Actor, *, visibility: str, account_owner_id: int | None,
                      owner_team: str | None, owner_manager_id: int | None) -> bool:
     """With visibility "all" everyone reads every account; with "team", a rep reads
     accounts owned in their own team and a manager those owned by their reports."""
-    if visibility == "all" or actor.role == Role.admin:
+    if sees_every_account(actor, visibility=visibility):
         return True
     me = actor.person_id
     if me is not None and me in {account_owner_id, owner_manager_id}:
@@ -71,3 +78,13 @@ def may_review_plan(actor: Actor, *, account_owner_id: int | None, executive_spo
     """Managers review plans (KAM_DOMAIN.md §5), so do the account owner and the plan's sponsor."""
     me = actor.person_id
     return actor.role == Role.manager or (me is not None and me in {account_owner_id, executive_sponsor_id})
+
+
+def may_change_follow_up(actor: Actor, *, owner_id: int | None, account_owner_id: int | None) -> bool:
+    """A follow-up is completed or snoozed by its owner or the account's owner."""
+    return actor.person_id in {owner_id, account_owner_id}
+
+
+def may_choose_digest_schedule(actor: Actor, *, person_id: int, person_role: Role) -> bool:
+    """A manager chooses their own digest's day and hour."""
+    return actor.person_id == person_id and person_role == Role.manager

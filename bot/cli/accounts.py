@@ -1,16 +1,14 @@
+"""`kam accounts ...`: find accounts, show their card, explain and set tiers.
+
+Each command imports the services it uses when it runs (see bot/cli/common.py)."""
 
 import typer
 
 from bot.cli.common import DatabaseOption, runtime, unit_of_work
-from kam_core.accounts.attention import my_accounts
-from kam_core.accounts.search import Outcome, search_accounts
-from kam_core.accounts.service import account_card
 from kam_core.actors import Actor
 from kam_core.clock import today
 from kam_core.enums import Tier
 from kam_core.errors import NotFound
-from kam_core.people.service import by_email
-from kam_core.tiers.service import explain_tier, recompute_tiers, set_tier, tier_history
 from templates import render
 
 app = typer.Typer(no_args_is_help=True, help="Look accounts up, explain and set tiers.")
@@ -18,11 +16,15 @@ AsOption = typer.Option(None, "--as", help="Act as this person (email); default:
 
 
 def actor_for(session, email: str | None) -> Actor:
+    from kam_core.people.service import by_email
+
     return Actor.of(by_email(session, email)) if email else Actor.system("cli")
 
 
 def resolve(session, name: str) -> int:
     """The one account `name` means; otherwise print the candidates and exit 1."""
+    from kam_core.accounts.resolver.resolve import Outcome, search_accounts
+
     result = search_accounts(session, query=name)
     if result.outcome == Outcome.match:
         return result.best.account_id
@@ -37,6 +39,8 @@ def resolve(session, name: str) -> int:
 def find(query: str, limit: int = typer.Option(5, "--limit"), as_json: bool = typer.Option(False, "--json"),
          database: str | None = DatabaseOption) -> None:
     """Search accounts by name or alias, as the bot does."""
+    from kam_core.accounts.resolver.resolve import search_accounts
+
     with unit_of_work(runtime(database)) as session:
         result = search_accounts(session, query=query, limit=limit)
     if as_json:
@@ -48,6 +52,8 @@ def find(query: str, limit: int = typer.Option(5, "--limit"), as_json: bool = ty
 @app.command()
 def show(name: str, as_: str | None = AsOption, database: str | None = DatabaseOption) -> None:
     """The account card: tier and why, team, value, pipeline, plan health, last touch."""
+    from kam_core.accounts.service import account_card
+
     rt = runtime(database)
     with unit_of_work(rt) as session:
         card = account_card(session, actor=actor_for(session, as_), account_id=resolve(session, name),
@@ -59,6 +65,8 @@ def show(name: str, as_: str | None = AsOption, database: str | None = DatabaseO
 def mine(as_: str = typer.Option(..., "--as", help="The rep's email."), limit: int = typer.Option(10, "--limit"),
          database: str | None = DatabaseOption) -> None:
     """A rep's accounts, the ones needing attention first."""
+    from kam_core.accounts.attention import my_accounts
+
     rt = runtime(database)
     with unit_of_work(rt) as session:
         items = my_accounts(session, actor=actor_for(session, as_), policy=rt.policy, today=today(), limit=limit)
@@ -68,6 +76,8 @@ def mine(as_: str = typer.Option(..., "--as", help="The rep's email."), limit: i
 @app.command()
 def why(name: str, database: str | None = DatabaseOption) -> None:
     """Why an account has its tier: rank, share of total value, the figures, the history."""
+    from kam_core.tiers.service import explain_tier, tier_history
+
     rt = runtime(database)
     with unit_of_work(rt) as session:
         account_id = resolve(session, name)
@@ -82,6 +92,8 @@ def set_tier_command(
     reason: str = typer.Option(..., "--reason"), as_: str | None = AsOption, database: str | None = DatabaseOption,
 ) -> None:
     """Override an account's computed tier (managers and admins), with a reason."""
+    from kam_core.tiers.service import explain_tier, set_tier
+
     if tier not in {*Tier, "auto"}:
         typer.echo(f"Tier must be key, important, general or auto, not “{tier}”.", err=True)
         raise typer.Exit(2)
@@ -96,6 +108,8 @@ def set_tier_command(
 @app.command("recompute-tiers")
 def recompute(database: str | None = DatabaseOption) -> None:
     """Rank every account by total value and store the tiers (run after value changes)."""
+    from kam_core.tiers.service import recompute_tiers
+
     rt = runtime(database)
     with unit_of_work(rt) as session:
         report = recompute_tiers(session, policy=rt.policy, actor=Actor.system("cli"))

@@ -7,9 +7,6 @@ from pathlib import Path
 import typer
 
 from bot.cli.common import DatabaseOption
-from kam_core.accounts.resolver import benchmark
-from kam_core.accounts.resolver.decide import Thresholds
-from kam_core.accounts.resolver.evaluation import BadEvaluationFile, read_cases
 
 app = typer.Typer(no_args_is_help=True, help="Measure the bot: account name resolution, end-to-end commands.")
 
@@ -31,6 +28,10 @@ def resolve(
     details: bool = typer.Option(False, "--details", help="Add figures per kind of query and the misses."),
 ) -> None:
     """Top-1 accuracy, top-5 recall, false confident matches, ambiguity and latency of name resolution."""
+    from kam_core.accounts.resolver import benchmark
+    from kam_core.accounts.resolver.decide import Thresholds
+    from kam_core.accounts.resolver.evaluation import BadEvaluationFile, read_cases
+
     overrides = {k: v for k, v in {"match": match, "gap": gap, "candidate": candidate}.items() if v is not None}
     try:
         cases = read_cases(queries)

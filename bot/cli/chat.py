@@ -1,18 +1,18 @@
 """`kam chat`: the bot in a terminal, on the local database, no Slack workspace needed."""
 
 import json
+from typing import TYPE_CHECKING
 
 import typer
-from sqlalchemy import select
 
-from bot.chat.modal import fill
-from bot.chat.session import ChatSession
 from bot.cli.common import DatabaseOption, runtime
-from bot.emulator.local_bot import LocalBot
-from kam_core.db import transaction
 from kam_core.enums import Role
-from kam_core.people.models import Person
 from templates import render
+
+if TYPE_CHECKING:
+    from bot.chat.session import ChatSession
+    from bot.emulator.local_bot import LocalBot
+    from kam_core.people.models import Person
 
 
 def chat(
@@ -23,6 +23,10 @@ def chat(
     database: str | None = DatabaseOption,
 ) -> None:
     """Talk to the bot as a rep or manager: `/kam acme`, a number to press a button, `quit` to leave."""
+    # The emulator brings the whole bot (bolt, slack_sdk, every handler): loaded only for a chat.
+    from bot.chat.session import ChatSession
+    from bot.emulator.local_bot import LocalBot
+
     rt = runtime(database)
     with LocalBot(rt.settings, socket=socket) as local:
         who = _choose_user(local, user)
@@ -34,8 +38,13 @@ def chat(
         _loop(chat_session, as_json)
 
 
-def _choose_user(local: LocalBot, wanted: str | None) -> dict:
+def _choose_user(local: "LocalBot", wanted: str | None) -> dict:
     """Seed the fake workspace with everyone linked, as Slack's users.info would know them."""
+    from sqlalchemy import select
+
+    from kam_core.db import transaction
+    from kam_core.people.models import Person
+
     with transaction(local.runtime.sessions) as session:
         people = session.scalars(select(Person).where(Person.active).order_by(Person.id)).all()
         if not people:
@@ -56,7 +65,7 @@ def _choose_user(local: LocalBot, wanted: str | None) -> dict:
                 "chosen": wanted is not None}
 
 
-def _find(people: list[Person], wanted: str | None) -> Person | None:
+def _find(people: "list[Person]", wanted: str | None) -> "Person | None":
     if wanted is None:
         linked = [p for p in people if p.slack_user_id]
         return next((p for p in linked if p.role == Role.manager), linked[0] if linked else people[0])
@@ -64,7 +73,7 @@ def _find(people: list[Person], wanted: str | None) -> Person | None:
     return next((p for p in people if key in {p.email.lower(), (p.slack_user_id or "").lower()}), None)
 
 
-def _loop(chat_session: ChatSession, as_json: bool) -> None:
+def _loop(chat_session: "ChatSession", as_json: bool) -> None:
     while True:
         try:
             line = input("> ").strip()
@@ -87,8 +96,10 @@ def _loop(chat_session: ChatSession, as_json: bool) -> None:
         _fill_open_modal(chat_session, replies, as_json)
 
 
-def _fill_open_modal(chat_session: ChatSession, replies, as_json: bool) -> None:
+def _fill_open_modal(chat_session: "ChatSession", replies, as_json: bool) -> None:
     """While a modal the bot just opened stays open, ask for its fields and submit."""
+    from bot.chat.modal import fill
+
     while any(r.kind in ("view_open", "view_push", "view_update") for r in replies):
         view = chat_session.open_modal()
         if view is None:
@@ -101,7 +112,7 @@ def _fill_open_modal(chat_session: ChatSession, replies, as_json: bool) -> None:
         _show(chat_session, replies, as_json)
 
 
-def _show(chat_session: ChatSession, replies, as_json: bool) -> None:
+def _show(chat_session: "ChatSession", replies, as_json: bool) -> None:
     if as_json:
         typer.echo(json.dumps([r.model_dump(exclude_none=True) for r in replies], ensure_ascii=False, indent=2))
         chat_session.screen(replies)

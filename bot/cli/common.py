@@ -1,18 +1,24 @@
-"""What the CLI commands share: settings, sessions, friendly errors."""
+"""What the CLI commands share: settings, sessions, friendly errors.
+
+Every command module is imported to build `kam` (its help, its options), whichever command runs:
+so at the top they import only typer, the templates and kam_core's plain vocabulary (enums, actors,
+errors, clock), and each command imports what it needs (settings, SQLAlchemy, the domain services,
+Slack) when it runs. `kam --help` then starts in a fraction of the time (docs/benchmarks.md,
+"CLI start-up")."""
+
+from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import typer
-from slack_sdk import WebClient
-from sqlalchemy.orm import Session
 
-from bot.installation import InstallationWatch
-from bot.runtime import Runtime
-from bot.settings import Settings
-from kam_core.db import transaction
-from kam_core.errors import KamError
-from templates import error_message, render
+if TYPE_CHECKING:
+    from slack_sdk import WebClient
+    from sqlalchemy.orm import Session
+
+    from bot.runtime import Runtime
 
 DatabaseOption = typer.Option(None, "--database", help="Database URL (default: KAM_DATABASE_URL).")
 
@@ -20,6 +26,9 @@ DatabaseOption = typer.Option(None, "--database", help="Database URL (default: K
 def stop_if_paused(rt: Runtime, client: WebClient | None) -> None:
     """Sending commands send nothing while the app is uninstalled from the workspace (exit 0: from
     cron, that is no failure); a dry run still shows what is due."""
+    from bot.installation import InstallationWatch
+    from templates import render
+
     reason = InstallationWatch(rt, client).paused_reason() if client is not None else None
     if reason:
         typer.echo(render("cli/paused.txt.j2", reason=reason), err=True)
@@ -27,6 +36,9 @@ def stop_if_paused(rt: Runtime, client: WebClient | None) -> None:
 
 
 def runtime(database: str | None = None) -> Runtime:
+    from bot.runtime import Runtime
+    from bot.settings import Settings
+
     settings = Settings()
     if database:
         settings = settings.model_copy(update={"database_url": database})
@@ -36,6 +48,10 @@ def runtime(database: str | None = None) -> Runtime:
 @contextmanager
 def unit_of_work(rt: Runtime) -> Iterator[Session]:
     """A committed transaction; a domain error becomes one clear line and exit 1."""
+    from kam_core.db import transaction
+    from kam_core.errors import KamError
+    from templates import error_message
+
     try:
         with transaction(rt.sessions) as session:
             yield session

@@ -1,7 +1,8 @@
+"""`kam db upgrade|current`: the schema, through alembic (imported when a command runs)."""
+
 import typer
 
 from bot.cli.common import DatabaseOption, runtime
-from kam_core import schema
 
 app = typer.Typer(no_args_is_help=True, help="Create and upgrade the database schema.")
 
@@ -9,6 +10,8 @@ app = typer.Typer(no_args_is_help=True, help="Create and upgrade the database sc
 @app.command()
 def upgrade(database: str | None = DatabaseOption) -> None:
     """Apply every migration (creates the database on first run)."""
+    from kam_core import schema
+
     rt = runtime(database)
     schema.upgrade(rt.engine)
     typer.echo(f"Database at revision {schema.current_revision(rt.engine)}.")
@@ -17,6 +20,8 @@ def upgrade(database: str | None = DatabaseOption) -> None:
 @app.command()
 def current(database: str | None = DatabaseOption) -> None:
     """Show the database's revision and whether it is up to date."""
+    from kam_core import schema
+
     rt = runtime(database)
     revision = schema.current_revision(rt.engine)
     state = "up to date" if schema.is_current(rt.engine) else f"behind (latest is {schema.head_revision()})"

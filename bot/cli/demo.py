@@ -1,10 +1,9 @@
+"""`kam demo`: a deterministic demo dataset (the generator and alembic are imported when it runs)."""
+
 import typer
-from pydantic import ValidationError
 
 from bot.cli.common import DatabaseOption, runtime, unit_of_work
-from kam_core import schema
 from kam_core.actors import Actor
-from kam_core.demo import DemoSize, generate_demo
 from templates import render
 
 
@@ -21,6 +20,11 @@ def demo(
 ) -> None:
     """Create or refresh a deterministic demo dataset. It REPLACES the database's contents (all but the
     pipeline stages); a database holding data that `kam demo` did not make is refused unless --force."""
+    from pydantic import ValidationError
+
+    from kam_core import schema
+    from kam_core.demo import DemoSize, generate_demo
+
     try:
         size = DemoSize(accounts=accounts, interactions=interactions, opportunities=opportunities, reps=reps,
                         managers=managers)

@@ -2,18 +2,9 @@
 
 import typer
 
-from bot import digests
-from bot.app import web_client
-from bot.chat.text import screen_of
 from bot.cli.common import DatabaseOption, runtime, stop_if_paused, unit_of_work
-from bot.emulator import Reply
-from handlers.render.digest import digest_message
 from kam_core.actors import Actor
 from kam_core.clock import utcnow
-from kam_core.digests.builder import build_digest
-from kam_core.digests.delivery import digest_status, managers
-from kam_core.digests.schedule import schedules
-from kam_core.digests.week import parse_week, previous_week, zone
 from kam_core.errors import KamError
 from templates import error_message, render
 
@@ -26,6 +17,14 @@ T = "cli/digest.txt.j2"
 def preview(manager: str = typer.Option(..., "--manager", help="The manager's email."), week: str | None = WeekOption,
             database: str | None = DatabaseOption) -> None:
     """Print a manager's digest as Slack would show it (buttons numbered)."""
+    from bot.chat.text import screen_of
+    from bot.emulator import Reply
+    from handlers.render.digest import digest_message
+    from kam_core.digests.builder import build_digest
+    from kam_core.digests.delivery import managers
+    from kam_core.digests.schedule import schedules
+    from kam_core.digests.week import parse_week, previous_week, zone
+
     rt = runtime(database)
     with unit_of_work(rt) as session:
         person = managers(session, manager)[0]
@@ -44,6 +43,9 @@ def send(week: str | None = WeekOption,
          dry_run: bool = typer.Option(False, "--dry-run", help="Build and list, send nothing."),
          database: str | None = DatabaseOption) -> None:
     """Send the digests that are due now (or those of --week) by DM, each at most once. Safe to run hourly."""
+    from bot import digests
+    from bot.app import web_client
+
     rt = runtime(database)
     token = rt.settings.slack_bot_token
     if not dry_run and not (token and token.get_secret_value()):
@@ -64,6 +66,8 @@ def send(week: str | None = WeekOption,
 @app.command()
 def status(week: str | None = WeekOption, database: str | None = DatabaseOption) -> None:
     """Per manager: the digest of the week sent, pending, being sent or failed (with the error)."""
+    from kam_core.digests.delivery import digest_status
+
     rt = runtime(database)
     try:
         rows = digest_status(rt.sessions, week=week, default_timezone=rt.settings.default_timezone)

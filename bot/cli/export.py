@@ -6,7 +6,6 @@ import typer
 
 from bot.cli.common import DatabaseOption, runtime, unit_of_work
 from kam_core.actors import Actor
-from kam_core.export import export_all
 from templates import piece
 
 
@@ -14,6 +13,8 @@ def export(directory: Path = typer.Argument(..., help="A new or empty folder to 
            database: str | None = DatabaseOption) -> None:
     """Write every table (CSV, or JSON for tables holding JSON) and manifest.json to DIRECTORY.
     `kam import export DIRECTORY` reads it back into an empty database."""
+    from kam_core.export import export_all
+
     rt = runtime(database)
     with unit_of_work(rt) as session:
         manifest = export_all(session, directory=directory, actor=Actor.system("export"))

@@ -6,10 +6,6 @@ import typer
 
 from bot.cli.common import DatabaseOption, runtime, unit_of_work
 from kam_core.actors import Actor
-from kam_core.importers.accounts_csv import import_accounts_csv
-from kam_core.importers.export_import import import_export
-from kam_core.importers.maven import import_maven
-from kam_core.importers.salesforce import import_salesforce
 from templates import piece, render
 
 app = typer.Typer(no_args_is_help=True, help="Import accounts, people and deals. Safe to run again.")
@@ -27,6 +23,8 @@ def maven(directory: Path = typer.Argument(..., help="Folder with accounts.csv, 
                                            "sales_pipeline.csv and sales_teams.csv."),
           database: str | None = DatabaseOption) -> None:
     """Maven Analytics "CRM Sales Opportunities" (its known flaws are fixed and reported)."""
+    from kam_core.importers.maven import import_maven
+
     _run(import_maven, "maven", database, directory=directory)
 
 
@@ -35,6 +33,8 @@ def salesforce(directory: Path = typer.Argument(..., help="Folder with Accounts.
                                                 "and Opportunities.json (Salesforce DX data)."),
                database: str | None = DatabaseOption) -> None:
     """Salesforce DX sample data: accounts, contacts, opportunities."""
+    from kam_core.importers.salesforce import import_salesforce
+
     _run(import_salesforce, "salesforce", database, directory=directory)
 
 
@@ -43,6 +43,8 @@ def accounts(file: Path = typer.Argument(..., help="CSV with the header name,ali
                                          "owner_email,revenue,profit,cost_to_serve (only name required)."),
              database: str | None = DatabaseOption) -> None:
     """Accounts from a CSV file; figures go to the current calendar year."""
+    from kam_core.importers.accounts_csv import import_accounts_csv
+
     _run(import_accounts_csv, "accounts", database, file=file)
 
 
@@ -50,6 +52,8 @@ def accounts(file: Path = typer.Argument(..., help="CSV with the header name,ali
 def export_folder(directory: Path = typer.Argument(..., help="A folder written by `kam export`."),
                   database: str | None = DatabaseOption) -> None:
     """Restore a `kam export` folder into an empty database at the same schema revision (all or nothing)."""
+    from kam_core.importers.export_import import import_export
+
     rt = runtime(database)
     with unit_of_work(rt) as session:
         report = import_export(session, directory=directory, actor=Actor.system("import:export"))

@@ -6,17 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import typer
 
-from bot.app import web_client
 from bot.cli.common import DatabaseOption, runtime, stop_if_paused
-from bot.observability.logging import configure_logging
-from bot.observability.metrics import start_metrics_server
-from bot.scheduler import Scheduler, refresh_all_timezones, send_reminders, worker_id
 from kam_core.clock import utcnow
-from kam_core.db import transaction
 from kam_core.errors import KamError
-from kam_core.reminders.delivery import delivery_status
-from kam_core.reminders.preferences import kind_named
-from kam_core.reminders.schemas import KINDS
 from templates import error_message, piece
 
 app = typer.Typer(no_args_is_help=True, help="Rep reminders: morning follow-ups, cadence nudges, care touches.")
@@ -33,6 +25,11 @@ def send(
     database: str | None = DatabaseOption,
 ) -> None:
     """Send the reminders due now. Each goes once, so running this every hour is safe."""
+    from bot.app import web_client
+    from bot.scheduler import refresh_all_timezones, send_reminders, worker_id
+    from kam_core.reminders.preferences import kind_named
+    from kam_core.reminders.schemas import KINDS
+
     try:
         kinds = tuple(kind_named(k) for k in kind) if kind else KINDS
     except KamError as error:
@@ -57,6 +54,9 @@ def send(
 def status(days: int = typer.Option(7, "--days", min=1, help="Look back this many days."),
            database: str | None = DatabaseOption) -> None:
     """What was sent, is pending and failed, per kind."""
+    from kam_core.db import transaction
+    from kam_core.reminders.delivery import delivery_status
+
     with transaction(runtime(database).sessions) as session:
         report = delivery_status(session, since=(utcnow() - timedelta(days=days)).date())
     typer.echo(piece(T, "status", report=report))
@@ -67,6 +67,11 @@ def scheduler(interval: float = typer.Option(60, "--interval", min=1, help="Seco
               database: str | None = DatabaseOption) -> None:
     """Send digests and reminders at each person's local time, until stopped. Several copies may run:
     the database makes sure each message goes once."""
+    from bot.app import web_client
+    from bot.observability.logging import configure_logging
+    from bot.observability.metrics import start_metrics_server
+    from bot.scheduler import Scheduler
+
     configure_logging()
     start_metrics_server()  # /metrics on KAM_METRICS_PORT, when set (docs/setup.md)
     rt = runtime(database)

@@ -2,12 +2,7 @@
 
 import typer
 
-from bot import socket_mode
-from bot.assembly import slack_connection, web_application
 from bot.cli.common import runtime
-from bot.observability.logging import configure_logging
-from bot.server import make_wsgi_server
-from bot.web import SLACK_PATH
 from templates import render
 
 
@@ -16,6 +11,11 @@ def serve(port: int = typer.Option(3000, "--port"), host: str = typer.Option("0.
 
     For production run the same app under gunicorn: `gunicorn 'bot.wsgi:application'`.
     """
+    from bot.assembly import web_application
+    from bot.observability.logging import configure_logging
+    from bot.server import make_wsgi_server
+    from bot.web import SLACK_PATH
+
     configure_logging()
     rt = runtime()
     server = make_wsgi_server(web_application(rt), host, port)
@@ -28,6 +28,10 @@ def serve(port: int = typer.Option(3000, "--port"), host: str = typer.Option("0.
 
 def run() -> None:
     """Connect to Slack over Socket Mode (needs SLACK_APP_TOKEN): no public URL required."""
+    from bot import socket_mode
+    from bot.assembly import slack_connection
+    from bot.observability.logging import configure_logging
+
     configure_logging()
     rt = runtime()
     connection = slack_connection(rt, socket_mode=True).start()

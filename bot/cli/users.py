@@ -1,3 +1,5 @@
+"""`kam users ...`: people and their Slack link (the people service is imported when a command runs)."""
+
 import json
 
 import typer
@@ -5,7 +7,6 @@ import typer
 from bot.cli.common import DatabaseOption, runtime, unit_of_work
 from kam_core.actors import Actor
 from kam_core.enums import Role
-from kam_core.people import service
 from templates import render
 
 app = typer.Typer(no_args_is_help=True, help="People: reps, managers, admins and their Slack link.")
@@ -15,6 +16,8 @@ ADMIN = Actor.system("cli")
 @app.command("list")
 def list_users(as_json: bool = typer.Option(False, "--json", help="Print JSON."), database: str | None = DatabaseOption) -> None:
     """List everyone: name, email, role, manager, Slack id."""
+    from kam_core.people import service
+
     with unit_of_work(runtime(database)) as session:
         people = service.list_people(session)
     if as_json:
@@ -34,6 +37,8 @@ def add(
     database: str | None = DatabaseOption,
 ) -> None:
     """Add a person."""
+    from kam_core.people import service
+
     with unit_of_work(runtime(database)) as session:
         person = service.add_person(session, actor=ADMIN, email=email, name=name, role=role,
                                     manager_email=manager, team=team, timezone=timezone)
@@ -43,6 +48,8 @@ def add(
 @app.command("set-role")
 def set_role(email: str, role: Role, database: str | None = DatabaseOption) -> None:
     """Change a person's role (rep, manager, admin)."""
+    from kam_core.people import service
+
     with unit_of_work(runtime(database)) as session:
         person = service.set_role(session, actor=ADMIN, email=email, role=role)
     typer.echo(render("cli/user_saved.txt.j2", person=person, verb="Updated"))
@@ -51,6 +58,8 @@ def set_role(email: str, role: Role, database: str | None = DatabaseOption) -> N
 @app.command()
 def link(email: str, slack_user_id: str, database: str | None = DatabaseOption) -> None:
     """Link a person to their Slack user id (find it in their Slack profile: ⋮ > Copy member ID)."""
+    from kam_core.people import service
+
     with unit_of_work(runtime(database)) as session:
         person = service.link_slack(session, actor=ADMIN, email=email, slack_user_id=slack_user_id)
     typer.echo(render("cli/user_saved.txt.j2", person=person, verb="Linked"))

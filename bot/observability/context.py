@@ -1,9 +1,10 @@
 """What is known about the Slack request being served, for every log line written while serving it.
 
 The WSGI wrapper (request_log.py) opens a scope with a correlation id; the bolt middleware fills in
-surface, command and user. Bolt runs listeners on a thread pool, so create_app gives bolt a
-ContextExecutor: listener threads see the request's scope, and an unexpected error's reference
-(handlers/errors.py) is the request's correlation id, the same one its log lines carry.
+surface, command and user. Listeners run on the request's thread (process_before_response), and the
+work they hand on after the ack runs on the runtime's ContextExecutor (handlers/background.py), so
+both see the request's scope, and an unexpected error's reference (handlers/errors.py) is the
+request's correlation id, the same one its log lines carry.
 """
 
 import re

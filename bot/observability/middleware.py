@@ -1,8 +1,8 @@
 """The bolt global middleware that names each request: surface, command, user.
 
 Names are bounded so they can be metric labels: a slash command becomes "kam <verb>" (never the text
-typed after it), an action, view or shortcut its id (the "kam.x" part; unknown ids are "other"),
-an event its type.
+typed after it; the /kam listener adds the verb once it has parsed the text, handlers/commands.py),
+an action, view or shortcut its id (the "kam.x" part; unknown ids are "other"), an event its type.
 
 Timing is not measured here: in sync bolt a global middleware's next() only marks the request as
 passed on; the listener runs after every middleware has returned. The WSGI wrapper (request_log.py)
@@ -12,7 +12,6 @@ times the whole ack path instead: the time from Slack's request to the bot's ans
 import re
 
 from bot.observability.context import named_request
-from handlers.command_text import parse
 from handlers.ids import ActionId, CallbackId
 
 KNOWN_IDS = frozenset(m.value for m in ActionId) | frozenset(m.value for m in CallbackId)
@@ -36,8 +35,7 @@ def describe(body: dict) -> tuple[str, str]:
     """(surface, command) of a Slack request body."""
     if "command" in body and "type" not in body:
         name = str(body.get("command") or "").lstrip("/")
-        name = name if name in KNOWN_COMMANDS else "other"
-        return "command", f"{name} {parse(str(body.get('text') or '')).verb.value}"
+        return "command", name if name in KNOWN_COMMANDS else "other"
     kind = body.get("type")
     surface = SURFACES.get(kind, "other")
     if kind == "block_actions":

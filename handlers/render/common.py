@@ -1,10 +1,14 @@
 from handlers.ids import ActionId
 from handlers.render import Message
-from handlers.render.blocks import actions, button, section
-from kam_core.accounts.search import SearchResult
-from templates import piece
+from handlers.render.blocks import SECTION_TEXT_LIMIT, actions, button, section
+from kam_core.accounts.resolver.resolve import SearchResult
+from templates import piece, slack_escape
 
 T = "slack/common.j2"
+# Room a code-block section leaves for what was typed (fences and a little slack).
+KEPT_CHUNK = SECTION_TEXT_LIMIT - 10
+# The whole text goes back even if long; past this many sections the message would break Slack's 50.
+KEPT_SECTIONS = 45
 
 
 def text_message(text: str) -> Message:
@@ -23,3 +27,26 @@ def candidates_message(result: SearchResult, then: ActionId) -> Message:
     buttons = [button(piece(T, "candidate_button", c=c), f"{then}:{n}", str(c.account_id))
                for n, c in enumerate(result.candidates[:5])]
     return Message(text=text, blocks=[section(text), actions(*buttons)])
+
+
+def kept(message: Message, typed: str) -> Message:
+    """`message` (an error) followed by everything the user typed, so nothing they wrote is lost."""
+    blocks = [*message.blocks, section(piece("slack/notes.j2", "kept_intro"))]
+    blocks += [section(piece("slack/notes.j2", "kept_chunk", chunk=chunk))
+               for chunk in kept_chunks(typed)[:KEPT_SECTIONS]]
+    return Message(text=message.text, blocks=blocks)
+
+
+def kept_chunks(typed: str, limit: int = KEPT_CHUNK) -> list[str]:
+    """The text cut into pieces whose escaped form fits one section."""
+    chunks, current, size = [], [], 0
+    for char in typed:
+        width = len(slack_escape(char))
+        if size + width > limit:
+            chunks.append("".join(current))
+            current, size = [], 0
+        current.append(char)
+        size += width
+    if current:
+        chunks.append("".join(current))
+    return chunks

@@ -8,7 +8,7 @@ from handlers.ids import ActionId, BlockId, CallbackId
 from handlers.note_text import Draft, QuickNote
 from handlers.render import Message
 from handlers.render.blocks import SECTION_TEXT_LIMIT, actions, button, clip, context, section
-from kam_core.accounts.search import SearchResult
+from kam_core.accounts.resolver.resolve import SearchResult
 from kam_core.enums import InteractionKind, Source
 from kam_core.interactions.models import MAX_TEXT
 from kam_core.interactions.schemas import InteractionView, LogTarget
@@ -17,10 +17,6 @@ from templates import piece, slack_escape
 
 T = "slack/notes.j2"
 OPTION_TEXT_LIMIT = 75
-# Room a code-block section leaves for the note itself (fences and a little slack).
-KEPT_CHUNK = SECTION_TEXT_LIMIT - 10
-# The whole note goes back even if long; past this many sections the message would break Slack's 50.
-KEPT_SECTIONS = 45
 
 
 class ModalMeta(BaseModel):
@@ -61,29 +57,6 @@ def removed_message(removed: InteractionView) -> Message:
     return Message(text=text, blocks=[section(text)])
 
 
-def kept(message: Message, note: str) -> Message:
-    """`message` (an error) followed by the rep's whole note, so nothing they typed is lost."""
-    chunks = kept_chunks(note)
-    blocks = [*message.blocks, section(piece(T, "kept_intro"))]
-    blocks += [section(piece(T, "kept_chunk", chunk=chunk)) for chunk in chunks[:KEPT_SECTIONS]]
-    return Message(text=message.text, blocks=blocks)
-
-
-def kept_chunks(note: str, limit: int = KEPT_CHUNK) -> list[str]:
-    """The note cut into pieces whose escaped form fits one section."""
-    chunks, current, size = [], [], 0
-    for char in note:
-        width = len(slack_escape(char))
-        if size + width > limit:
-            chunks.append("".join(current))
-            current, size = [], 0
-        current.append(char)
-        size += width
-    if current:
-        chunks.append("".join(current))
-    return chunks
-
-
 def note_candidates(result: SearchResult, draft: Draft, *, intro: str = "candidates_intro") -> Message:
     """One button per candidate; each carries the note, so a tap saves it to that account."""
     text = piece(T, intro, query=result.query)
@@ -91,10 +64,6 @@ def note_candidates(result: SearchResult, draft: Draft, *, intro: str = "candida
                       draft.for_account(candidate.account_id).encode())
                for n, candidate in enumerate(result.candidates[:5])]
     return Message(text=text, blocks=[section(text), actions(*buttons)])
-
-
-def text_only(text: str) -> Message:
-    return Message(text=text, blocks=[section(text)])
 
 
 # ---- direct messages ------------------------------------------------------------------------

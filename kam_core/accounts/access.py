@@ -7,12 +7,11 @@ from sqlalchemy.orm import Session, aliased, joinedload
 from sqlalchemy.orm.interfaces import ORMOption
 
 from kam_core.accounts.models import Account
-from kam_core.accounts.search import Outcome, SearchResult, search_accounts
+from kam_core.accounts.resolver.resolve import Outcome, SearchResult, search_accounts
 from kam_core.actors import Actor
-from kam_core.enums import Role
 from kam_core.errors import NotFound
 from kam_core.people.models import Person
-from kam_core.permissions import Action, may_read_account, require
+from kam_core.permissions import Action, may_read_account, require, sees_every_account
 from kam_core.policy import Policy
 
 
@@ -34,7 +33,7 @@ def search_visible(session: Session, *, actor: Actor, policy: Policy, query: str
     """search_accounts, minus the accounts this actor may not see (KAM_VISIBILITY=team):
     their names appear neither as matches, nor as candidates, nor as suggestions."""
     result = search_accounts(session, query=query, limit=limit)
-    if policy.visibility == "all" or actor.role == Role.admin or not result.candidates:
+    if sees_every_account(actor, visibility=policy.visibility) or not result.candidates:
         return result
     ids = [c.account_id for c in result.candidates]
     Owner = aliased(Person)

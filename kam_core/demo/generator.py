@@ -95,8 +95,7 @@ def _load_stages(session: Session, ctx: Context) -> None:
     ctx.won_stage = next((StageInfo(s.id, s.position, s.default_probability) for s in stages if s.is_won), None)
     ctx.lost_stage = next((StageInfo(s.id, s.position, s.default_probability) for s in stages if s.is_lost), None)
     if not ctx.open_stages or not ctx.won_stage or not ctx.lost_stage:
-        raise InvalidInput(field="stages", problem="the pipeline needs open, won and lost stages; "
-                                                   "run `kam db upgrade` on a fresh database")
+        raise InvalidInput(field="stages", problem="stages_missing")
 
 
 def _people(ctx: Context, size: DemoSize) -> list[DemoUser]:

@@ -39,13 +39,12 @@ from kam_core.digests.team import Teams, load_teams
 from kam_core.digests.week import parse_week
 from kam_core.enums import PlanHealth
 from kam_core.errors import NotFound
+from kam_core.opportunities.service import CENT, NO_LEVER
 from kam_core.permissions import Action, may_see_team, require
 from kam_core.plans.health import assess
 from kam_core.plans.service import current_plan
 from kam_core.policy import Policy
 
-CENT = Decimal("0.01")
-NO_LEVER = "unspecified"
 PLAN_ORDER = {PlanHealth.off_track: 0, PlanHealth.at_risk: 1}
 
 

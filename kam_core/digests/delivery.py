@@ -36,11 +36,12 @@ from kam_core.delivery.service import deliver_once
 from kam_core.digests.builder import build_digests
 from kam_core.digests.schedule import KIND, Schedule, due_week, schedules
 from kam_core.digests.schemas import DigestData
-from kam_core.digests.week import parse_week, previous_week, zone
+from kam_core.digests.week import parse_week, previous_week
 from kam_core.enums import Role
 from kam_core.errors import NotFound
 from kam_core.people.models import Person
 from kam_core.policy import Policy
+from kam_core.timezones import zone
 
 Render = Callable[[DigestData], dict]  # DigestData -> the message (text, blocks)
 

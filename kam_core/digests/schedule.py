@@ -18,14 +18,14 @@ from kam_core.actors import Actor
 from kam_core.audit.service import record
 from kam_core.delivery.models import NotificationPreference
 from kam_core.delivery.service import set_preference
-from kam_core.digests.week import week_key, zone
-from kam_core.enums import Role
-from kam_core.errors import Forbidden
+from kam_core.digests.week import week_key
 from kam_core.people.models import Person
+from kam_core.permissions import Action, may_choose_digest_schedule, require
+from kam_core.scheduling import DEFAULT_HOUR
+from kam_core.timezones import zone
 
 KIND = "digest"
 DEFAULT_WEEKDAY = 1  # ISO: Monday
-DEFAULT_HOUR = 8
 
 
 class Schedule(BaseModel):
@@ -52,18 +52,17 @@ def schedules(session: Session, people: list[Person], *, default_timezone: str) 
 
 
 def schedule_of(person: Person, pref: NotificationPreference | None, *, default_timezone: str) -> Schedule:
-    tz = person.timezone if person.timezone and person.timezone != "UTC" else default_timezone
     return Schedule(enabled=pref.enabled if pref else True,
                     weekday=pref.weekday if pref and pref.weekday else DEFAULT_WEEKDAY,
                     hour=pref.hour if pref and pref.hour is not None else DEFAULT_HOUR,
-                    timezone=zone(tz).key)
+                    timezone=zone(person.timezone, default_timezone).key)
 
 
 def set_schedule(session: Session, *, actor: Actor, person: Person, enabled: bool | None = None,
                  weekday: int | None = None, hour: int | None = None, default_timezone: str = "UTC") -> Schedule:
     """Turn a manager's digest on or off, or move it to another day and hour (audited)."""
-    if actor.role != Role.admin and (actor.person_id != person.id or person.role != Role.manager):
-        raise Forbidden(action="choose_a_digest_schedule")
+    require(actor, Action.choose_a_digest_schedule,
+            allowed=may_choose_digest_schedule(actor, person_id=person.id, person_role=person.role))
     pref = set_preference(session, person_id=person.id, kind=KIND, enabled=enabled, weekday=weekday, hour=hour)
     record(session, actor=actor, action="set_digest_schedule", entity="person", entity_id=person.id,
            changes={"enabled": pref.enabled, "weekday": pref.weekday, "hour": pref.hour})

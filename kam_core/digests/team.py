@@ -11,9 +11,10 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
-from kam_core.digests.week import bounds, monday_of, zone
+from kam_core.digests.week import bounds, monday_of
 from kam_core.enums import Role
 from kam_core.people.models import Person
+from kam_core.timezones import zone
 
 
 @dataclass
@@ -68,7 +69,7 @@ def load_teams(session: Session, *, week: str, manager_ids: list[int] | None, de
         select(Person).where(Person.id.in_(managers_query(manager_ids))).order_by(Person.id)).all()
     weeks = {}
     for manager in managers:
-        tz = zone(manager.timezone if manager.timezone not in (None, "", "UTC") else default_timezone)
+        tz = zone(manager.timezone, default_timezone)
         start, end = bounds(week, tz)
         weeks[manager.id] = ManagerWeek(person=manager, timezone=tz.key, start=start, end=end, members={manager.id})
     names = {m.id: m.name for m in managers}

@@ -6,21 +6,12 @@ Shanghai and one in New York get the same calendar week, at different UTC instan
 
 import re
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from kam_core.errors import InvalidInput
+from kam_core.timezones import zone  # noqa: F401 - still imported from here by handlers/ and bot/cli digest.py
 
 WEEK_KEY = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.IGNORECASE)
-
-
-def zone(name: str | None, fallback: str = "UTC") -> ZoneInfo:
-    """The named IANA zone; an unknown or empty name falls back (Slack sometimes has none)."""
-    for candidate in (name, fallback, "UTC"):
-        try:
-            return ZoneInfo(candidate) if candidate else ZoneInfo("UTC")
-        except (ZoneInfoNotFoundError, ValueError):
-            continue
-    return ZoneInfo("UTC")
 
 
 def parse_week(text: str) -> str:
@@ -32,10 +23,11 @@ def parse_week(text: str) -> str:
             return week_key(date.fromisocalendar(year, number, 1))
         except ValueError:
             pass
-    raise InvalidInput(field="week", problem=f"“{text}” is not an ISO week; write it like 2026-W48")
+    raise InvalidInput(field="week", problem="not_a_week", text=text)
 
 
 def week_key(day: date) -> str:
+    """The ISO week `day` falls in, as "2026-W48" (also the period key of weekly deliveries)."""
     year, number, _ = day.isocalendar()
     return f"{year}-W{number:02d}"
 

@@ -72,7 +72,7 @@ def import_accounts_csv(session: Session, *, file: Path, actor: Actor, policy: P
 def _parse(row: Row, people: dict[str, int], seen: dict[str, int]) -> AccountLine:
     name = row.text("name", required=True)
     if name.casefold() in seen:
-        raise row.fail("name", f"“{name}” appears twice (also row {seen[name.casefold()]})")
+        raise row.fail("name", "duplicate", value=name, first_row=seen[name.casefold()])
     seen[name.casefold()] = row.number
     line = AccountLine(name=name, aliases=[a.strip() for a in (row.text("aliases") or "").split("|") if a.strip()])
     for column in ("industry", "region"):
@@ -81,7 +81,7 @@ def _parse(row: Row, people: dict[str, int], seen: dict[str, int]) -> AccountLin
     if (email := row.text("owner_email")) is not None:
         owner_id = people.get(email.lower())
         if owner_id is None:
-            raise row.fail("owner_email", f"“{email}” is not a known person; add them with `kam users add` first")
+            raise row.fail("owner_email", "unknown_person", value=email)
         line.fields["owner_id"] = owner_id
     for column, target, negative_ok in (("revenue", "revenue", False), ("profit", "profit_contribution", True),
                                         ("cost_to_serve", "cost_to_serve", False)):

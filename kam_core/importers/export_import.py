@@ -45,17 +45,14 @@ def import_export(session: Session, *, directory: Path, actor: Actor) -> Restore
     manifest = read_manifest(directory)
     revision = revision_of(session)
     if manifest.schema_revision != revision:
-        raise ImportFailed(file=str(directory / MANIFEST), row=None, field="schema_revision", problem=(
-            f"the export is at schema revision {manifest.schema_revision} and this database at {revision or 'none'}; "
-            "restore into a database at the same revision (`kam db upgrade` brings an empty one to the latest)"))
+        raise ImportFailed(file=str(directory / MANIFEST), row=None, field="schema_revision",
+                           problem="revision_mismatch", exported=manifest.schema_revision, current=revision)
     if holds_data(session):
-        raise ImportFailed(file=str(directory), row=None, field=None, problem=(
-            "this database already holds data, and a restore only goes into an empty one; "
-            "point --database at a new database"))
+        raise ImportFailed(file=str(directory), row=None, field=None, problem="database_not_empty")
     unknown = set(manifest.tables) - {t.name for t in tables()}
     if unknown:
-        raise ImportFailed(file=str(directory / MANIFEST), row=None, field="tables",
-                           problem=f"unknown tables {', '.join(sorted(unknown))}")
+        raise ImportFailed(file=str(directory / MANIFEST), row=None, field="tables", problem="unknown_tables",
+                           tables=sorted(unknown))
     loaded = {table.name: read_table(directory, table, manifest) for table in tables()}
 
     for table in tables():  # parents first
@@ -75,31 +72,29 @@ def import_export(session: Session, *, directory: Path, actor: Actor) -> Restore
 def read_manifest(directory: Path) -> Manifest:
     path = directory / MANIFEST
     if not directory.is_dir():
-        raise ImportFailed(file=str(directory), row=None, field=None, problem="no such folder")
+        raise ImportFailed(file=str(directory), row=None, field=None, problem="no_such_folder")
     if not path.is_file():
-        raise ImportFailed(file=str(path), row=None, field=None,
-                           problem="missing; point at a folder written by `kam export`")
+        raise ImportFailed(file=str(path), row=None, field=None, problem="manifest_missing")
     try:
         manifest = Manifest.model_validate_json(path.read_bytes())
     except ValidationError as error:
-        problem = error.errors()[0]
-        where = ".".join(str(part) for part in problem["loc"]) or "the file"
-        raise ImportFailed(file=str(path), row=None, field=where or None,
-                           problem=f"not a kam export manifest ({problem['msg'].lower()})") from None
+        first = error.errors()[0]
+        raise ImportFailed(file=str(path), row=None, field=".".join(str(part) for part in first["loc"]) or None,
+                           problem="not_a_manifest", detail=first["msg"]) from None
     if manifest.format != FORMAT:
-        raise ImportFailed(file=str(path), row=None, field="format",
-                           problem=f"format {manifest.format} is not one this kam reads ({FORMAT})")
+        raise ImportFailed(file=str(path), row=None, field="format", problem="format_unknown",
+                           format=manifest.format, expected=FORMAT)
     return manifest
 
 
 def read_table(directory: Path, table: Table, manifest: Manifest) -> list[dict]:
     entry = manifest.tables.get(table.name)
     if entry is None:
-        raise ImportFailed(file=str(directory / MANIFEST), row=None, field="tables",
-                           problem=f"the table {table.name} is missing")
+        raise ImportFailed(file=str(directory / MANIFEST), row=None, field="tables", problem="table_missing",
+                           table=table.name)
     path = directory / file_name(table)
     if not path.is_file():
-        raise ImportFailed(file=str(path), row=None, field=None, problem="missing from the export")
+        raise ImportFailed(file=str(path), row=None, field=None, problem="missing_from_export")
     records = _json_records(path) if has_json(table) else _csv_records(path)
     columns = {column.name for column in table.c}
     rows = []
@@ -108,11 +103,11 @@ def read_table(directory: Path, table: Table, manifest: Manifest) -> list[dict]:
         if missing or extra:
             field = sorted(missing or extra)[0]
             raise ImportFailed(file=str(path), row=number, field=field,
-                               problem="column missing" if missing else "unknown column")
+                               problem="column_missing" if missing else "unknown_column")
         rows.append({name: _value(table.c[name], raw[name], path, number) for name in raw})
     if len(rows) != entry.rows:
-        raise ImportFailed(file=str(path), row=None, field=None, problem=(
-            f"holds {len(rows)} rows but the manifest says {entry.rows}; the export is incomplete"))
+        raise ImportFailed(file=str(path), row=None, field=None, problem="row_count", count=len(rows),
+                           expected=entry.rows)
     return rows
 
 
@@ -123,20 +118,20 @@ def _csv_records(path: Path):
             header = next(reader, None) or []
             for cells in reader:
                 if len(cells) != len(header):
-                    raise ImportFailed(file=str(path), row=reader.line_num, field=None,
-                                       problem=f"{len(cells)} fields, but the header has {len(header)}")
+                    raise ImportFailed(file=str(path), row=reader.line_num, field=None, problem="field_count",
+                                       count=len(cells), expected=len(header))
                 yield reader.line_num, dict(zip(header, cells, strict=True))
     except (csv.Error, UnicodeDecodeError) as error:
-        raise ImportFailed(file=str(path), row=None, field=None, problem=f"not a readable CSV file ({error})") from None
+        raise ImportFailed(file=str(path), row=None, field=None, problem="unreadable_csv", detail=str(error)) from None
 
 
 def _json_records(path: Path):
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise ImportFailed(file=str(path), row=None, field=None, problem=f"not valid JSON ({error})") from None
+        raise ImportFailed(file=str(path), row=None, field=None, problem="not_json", detail=str(error)) from None
     if not isinstance(document, list) or not all(isinstance(item, dict) for item in document):
-        raise ImportFailed(file=str(path), row=None, field=None, problem="expected a list of objects")
+        raise ImportFailed(file=str(path), row=None, field=None, problem="not_a_list")
     return enumerate(document, start=1)
 
 
@@ -148,7 +143,7 @@ def _value(column, raw: Any, path: Path, number: int) -> Any:
         if column.nullable or column.primary_key and column.autoincrement is True:
             return None
         if isinstance(kind, Integer | Numeric | Boolean | Date | DateTime):
-            raise ImportFailed(file=str(path), row=number, field=column.name, problem="a value is required")
+            raise ImportFailed(file=str(path), row=number, field=column.name, problem="value_required")
         return ""
     raw = str(raw)
     try:
@@ -168,8 +163,8 @@ def _value(column, raw: Any, path: Path, number: int) -> Any:
         if isinstance(kind, Date):
             return date.fromisoformat(raw)
     except (ValueError, KeyError, InvalidOperation):
-        raise ImportFailed(file=str(path), row=number, field=column.name,
-                           problem=f"“{raw[:80]}” is not a valid {column.type.python_type.__name__}") from None
+        raise ImportFailed(file=str(path), row=number, field=column.name, problem="bad_value", value=raw[:80],
+                           type=column.type.python_type.__name__) from None
     return raw
 
 

@@ -79,7 +79,7 @@ def _stages(session: Session, directory: Path) -> dict[str, Stage]:
     for ours in STAGES.values():
         if ours not in by_name:
             raise ImportFailed(file=str(directory / "sales_pipeline.csv"), row=None, field="deal_stage",
-                               problem=f"the pipeline has no stage “{ours}”; add it or restore the default stages")
+                               problem="stage_missing", stage=ours)
     return {theirs: by_name[ours] for theirs, ours in STAGES.items()}
 
 

@@ -69,7 +69,7 @@ class MavenData:
 
 def read_maven(directory: Path, report: ReportBuilder) -> MavenData:
     if not directory.is_dir():
-        raise ImportFailed(file=str(directory), row=None, field=None, problem="no such folder")
+        raise ImportFailed(file=str(directory), row=None, field=None, problem="no_such_folder")
     rows = {name: read_csv(directory / name, required=req, optional=opt) for name, (req, opt) in COLUMNS.items()}
     products = _products(rows["products.csv"])
     agents = _agents(rows["sales_teams.csv"])
@@ -80,7 +80,7 @@ def read_maven(directory: Path, report: ReportBuilder) -> MavenData:
 def _unique(row, field: str, seen: dict) -> str:
     value = row.text(field, required=True)
     if value in seen:
-        raise row.fail(field, f"“{value}” appears twice (also row {seen[value]})")
+        raise row.fail(field, "duplicate", value=value, first_row=seen[value])
     seen[value] = row.number
     return value
 
@@ -124,7 +124,7 @@ def _accounts(rows, report: ReportBuilder) -> tuple[dict[str, AccountRow], dict[
     for row, account in parent_rows:
         if account.parent is not None:
             if account.parent not in names:
-                raise row.fail("subsidiary_of", f"“{account.parent}” is not an account in this file")
+                raise row.fail("subsidiary_of", "not_an_account_here", value=account.parent)
             account.parent = names[account.parent]
     return accounts, names
 
@@ -141,22 +141,22 @@ def _deals(rows, products: dict, agents: dict[str, Agent], accounts: dict[str, s
         deal_id = _unique(row, "opportunity_id", seen)
         agent = row.text("sales_agent", required=True)
         if agent not in agents:
-            raise row.fail("sales_agent", f"“{agent}” is not in sales_teams.csv")
+            raise row.fail("sales_agent", "not_listed", value=agent, listing="sales_teams.csv")
         given = row.text("product", required=True)
         product = given if given in products else catalogue.get(_squash(given))
         if product is None:
-            raise row.fail("product", f"“{given}” is not in products.csv")
+            raise row.fail("product", "not_listed", value=given, listing="products.csv")
         account = row.text("account")
         if account is not None and account not in accounts:
-            raise row.fail("account", f"“{account}” is not in accounts.csv")
+            raise row.fail("account", "not_listed", value=account, listing="accounts.csv")
         stage = row.text("deal_stage", required=True)
         if stage not in DEAL_STAGES:
-            raise row.fail("deal_stage", f"“{stage}” is not one of {', '.join(DEAL_STAGES)}")
+            raise row.fail("deal_stage", "not_one_of", value=stage, choices=list(DEAL_STAGES))
         deal = Deal(deal_id, agent, product, given, accounts.get(account), stage, row.date("engage_date"),
                     row.date("close_date"), row.amount("close_value"))
         if stage in CLOSED and deal.closed_on is None:
-            raise row.fail("close_date", f"a {stage.lower()} deal needs its close date")
+            raise row.fail("close_date", "close_date_missing", stage=stage)
         if stage == "Won" and deal.value is None:
-            raise row.fail("close_value", "a won deal needs its close value")
+            raise row.fail("close_value", "close_value_missing")
         deals.append(deal)
     return deals

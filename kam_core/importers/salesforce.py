@@ -68,13 +68,13 @@ def import_salesforce(session: Session, *, directory: Path, actor: Actor, policy
 
 def _read(directory: Path, report: ReportBuilder) -> dict[str, list[Row]]:
     if not directory.is_dir():
-        raise ImportFailed(file=str(directory), row=None, field=None, problem="no such folder")
+        raise ImportFailed(file=str(directory), row=None, field=None, problem="no_such_folder")
     present = {p.name.casefold(): p for p in directory.iterdir()}
     records = {}
     for name in FILES:
         path = present.get(name.casefold())
         if path is None and name == "Accounts.json":
-            raise ImportFailed(file=str(directory / name), row=None, field=None, problem="no such file")
+            raise ImportFailed(file=str(directory / name), row=None, field=None, problem="no_such_file")
         if path is None:
             report.note(name.removesuffix(".json").lower(), "file_missing", file=name)
         records[name] = read_json_records(path) if path else []
@@ -87,12 +87,12 @@ def _account_refs(rows: list[Row]) -> dict[str, str]:
     for row in rows:
         name = row.text("Name", required=True)
         if name.casefold() in names:
-            raise row.fail("Name", f"“{name}” appears twice (also row {names[name.casefold()]})")
+            raise row.fail("Name", "duplicate", value=name, first_row=names[name.casefold()])
         names[name.casefold()] = row.number
         ref = str((row.values.get("attributes") or {}).get("referenceid") or "").strip()
         if ref:
             if ref in refs:
-                raise row.fail("referenceId", f"“{ref}” is used by two accounts")
+                raise row.fail("referenceId", "reference_twice", value=ref)
             refs[ref] = name
         row.integer("NumberOfEmployees")
     return refs
@@ -111,14 +111,14 @@ def _account_of(row: Row, refs: dict[str, str]) -> str:
     given = row.text("AccountId", required=True)
     name = refs.get(given.removeprefix("@"))
     if name is None:
-        raise row.fail("AccountId", f"“{given}” refers to no record in Accounts.json")
+        raise row.fail("AccountId", "unknown_reference", value=given, listing="Accounts.json")
     return name
 
 
 def _contact(row: Row, refs: dict[str, str]) -> dict:
     name = " ".join(filter(None, [row.text("FirstName"), row.text("LastName")]))
     if not name:
-        raise row.fail("LastName", "a contact needs a name")
+        raise row.fail("LastName", "contact_without_name")
     email = row.text("Email")
     return {"account": _account_of(row, refs), "name": name, "email": email.lower() if email else None,
             "title": row.text("Title"), "phone": row.text("Phone")}
@@ -128,7 +128,7 @@ def _deal(row: Row, refs: dict[str, str], stages: dict[str, Stage]) -> dict:
     stage_name = row.text("StageName", required=True)
     stage = stages.get(stage_name.casefold())
     if stage is None:
-        raise row.fail("StageName", f"“{stage_name}” is not a stage of the pipeline")
+        raise row.fail("StageName", "unknown_stage", value=stage_name)
     close = row.date("CloseDate")
     return {"account": _account_of(row, refs), "name": row.text("Name", required=True),
             "amount": row.amount("Amount") or Decimal(0), "stage_id": stage.id, "expected_close_date": close,

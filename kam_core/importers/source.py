@@ -28,15 +28,15 @@ class Row:
     number: int
     values: dict[str, Any]
 
-    def fail(self, field: str | None, problem: str) -> ImportFailed:
-        return ImportFailed(file=self.file, row=self.number, field=field, problem=problem)
+    def fail(self, field: str | None, problem: str, **values: Any) -> ImportFailed:
+        return ImportFailed(file=self.file, row=self.number, field=field, problem=problem, **values)
 
     def text(self, field: str, *, required: bool = False) -> str | None:
         # JSON records are stored under normal_key(); callers name fields as the source spells them.
         value = self.values.get(field, self.values.get(normal_key(field)))
         value = "" if value is None else str(value).strip()
         if not value and required:
-            raise self.fail(field, "a value is required")
+            raise self.fail(field, "value_required")
         return value or None
 
     def date(self, field: str, *, required: bool = False) -> date | None:
@@ -46,9 +46,9 @@ class Row:
         try:
             day = date.fromisoformat(value)
         except ValueError:
-            raise self.fail(field, f"“{value}” is not a date; write it as YYYY-MM-DD") from None
+            raise self.fail(field, "not_a_date", value=value) from None
         if not FIRST_YEAR <= day.year <= LAST_YEAR:
-            raise self.fail(field, f"“{value}” is not a plausible date; years run from {FIRST_YEAR} to {LAST_YEAR}")
+            raise self.fail(field, "implausible_date", value=value, first_year=FIRST_YEAR, last_year=LAST_YEAR)
         return day
 
     def amount(self, field: str, *, negative_ok: bool = False) -> Decimal | None:
@@ -61,31 +61,30 @@ class Row:
         except InvalidOperation:
             number = None
         if number is None or not number.is_finite():
-            raise self.fail(field, f"“{value}” is not a number")
+            raise self.fail(field, "not_a_number", value=value)
         if number < 0 and not negative_ok:
-            raise self.fail(field, f"“{value}” is negative; it must be 0 or more")
+            raise self.fail(field, "negative", value=value)
         if abs(number) >= AMOUNT_LIMIT:
-            raise self.fail(field, f"“{value}” is too large; amounts stay under {AMOUNT_LIMIT:,}")
+            raise self.fail(field, "too_large", value=value, limit=AMOUNT_LIMIT)
         return number
 
     def integer(self, field: str) -> int | None:
         number = self.amount(field)
         if number is not None and number != number.to_integral_value():
-            raise self.fail(field, f"“{self.text(field)}” is not a whole number")
+            raise self.fail(field, "not_whole", value=self.text(field))
         return None if number is None else int(number)
 
 
 def read_text(path: Path) -> str:
     if not path.is_file():
-        raise ImportFailed(file=str(path), row=None, field=None, problem="no such file")
+        raise ImportFailed(file=str(path), row=None, field=None, problem="no_such_file")
     data = path.read_bytes()
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
-        raise ImportFailed(file=str(path), row=line, field=_field_at(data, error.start, path), problem=(
-            f"the file is not UTF-8 (byte 0x{data[error.start]:02x} here); save it as UTF-8 and import it again"
-        )) from None
+        raise ImportFailed(file=str(path), row=line, field=_field_at(data, error.start, path), problem="not_utf8",
+                           byte=data[error.start]) from None
 
 
 def _field_at(data: bytes, offset: int, path: Path) -> str | None:
@@ -105,31 +104,28 @@ def read_csv(path: Path, *, required: list[str], optional: list[str] = ()) -> li
     reader = csv.reader(io.StringIO(read_text(path), newline=""), strict=True)
     try:
         header = [h.strip().lower() for h in next(reader, [])]
+        columns = required + list(optional)
         if not any(header):
-            raise ImportFailed(file=file, row=1, field=None,
-                               problem=f"no header line; expected the columns {', '.join(required + list(optional))}")
-        known = set(required) | set(optional)
+            raise ImportFailed(file=file, row=1, field=None, problem="no_header", columns=columns)
         for column in header:
-            if column not in known:
-                raise ImportFailed(file=file, row=1, field=column, problem=(
-                    f"unknown column; the columns are {', '.join(required + list(optional))}"
-                ))
+            if column not in columns:
+                raise ImportFailed(file=file, row=1, field=column, problem="unknown_column", columns=columns)
             if header.count(column) > 1:
-                raise ImportFailed(file=file, row=1, field=column, problem="the column appears twice")
+                raise ImportFailed(file=file, row=1, field=column, problem="column_twice")
         for column in required:
             if column not in header:
-                raise ImportFailed(file=file, row=1, field=column, problem="required column is missing")
+                raise ImportFailed(file=file, row=1, field=column, problem="column_required")
         rows = []
         for cells in reader:
             if not any(c.strip() for c in cells):
                 continue
             if len(cells) != len(header):
-                raise ImportFailed(file=file, row=reader.line_num, field=None,
-                                   problem=f"{len(cells)} fields, but the header has {len(header)}")
+                raise ImportFailed(file=file, row=reader.line_num, field=None, problem="field_count",
+                                   count=len(cells), expected=len(header))
             rows.append(Row(file, reader.line_num, dict(zip(header, cells, strict=True))))
         return rows
     except csv.Error as error:
-        raise ImportFailed(file=file, row=reader.line_num, field=None, problem=f"not valid CSV ({error})") from None
+        raise ImportFailed(file=file, row=reader.line_num, field=None, problem="not_csv", detail=str(error)) from None
 
 
 def read_json_records(path: Path) -> list[Row]:
@@ -138,15 +134,15 @@ def read_json_records(path: Path) -> list[Row]:
     try:
         document = json.loads(read_text(path))
     except json.JSONDecodeError as error:
-        raise ImportFailed(file=file, row=None, field=None,
-                           problem=f"not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})") from None
+        raise ImportFailed(file=file, row=None, field=None, problem="not_json", detail=error.msg, line=error.lineno,
+                           column=error.colno) from None
     records = document.get("records") if isinstance(document, dict) else None
     if not isinstance(records, list):
-        raise ImportFailed(file=file, row=None, field="records", problem='expected {"records": [...]} at the top')
+        raise ImportFailed(file=file, row=None, field="records", problem="no_records")
     rows = []
     for number, record in enumerate(records, start=1):
         if not isinstance(record, dict):
-            raise ImportFailed(file=file, row=number, field=None, problem="a record must be a JSON object")
+            raise ImportFailed(file=file, row=number, field=None, problem="record_not_object")
         rows.append(Row(file, number, _normalised(record)))
     return rows
 

@@ -1,7 +1,7 @@
 """Due dates as reps write them ("Friday", "in 2 weeks", "3/15", "Dec 5"), and the moment an
 interaction happened on a day they picked. Pure: the caller passes the user's today and zone.
 
-Conventions (the table in tests/test_note_text.py pins them down):
+Conventions (the table in tests/kam_core/interactions/test_note_text.py pins them down):
 - a weekday ("Friday", "this Friday") is the next such day after today, never today;
 - "next Friday" is the Friday of next week (the week starting next Monday);
 - a date without a year ("3/15", "Dec 5") is its next occurrence, today included;
@@ -11,10 +11,11 @@ Conventions (the table in tests/test_note_text.py pins them down):
 import re
 from calendar import monthrange
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from dateutil import parser as dateutil_parser
 from dateutil.relativedelta import relativedelta
+
+from kam_core import timezones
 
 WEEKDAYS = {name: n for n, names in enumerate((
     ("monday", "mon"), ("tuesday", "tue", "tues"), ("wednesday", "wed"), ("thursday", "thu", "thur", "thurs"),
@@ -40,18 +41,12 @@ def parse_due(text: str, today: date) -> date | None:
     return None
 
 
-def moment_on(day: date, *, today: date, now: datetime, zone: str | None) -> datetime:
-    """When an interaction on `day` happened: now if that is today, else midday of that day where the user is."""
+def moment_on(day: date, *, today: date, now: datetime, zone: str | None, default: str = "UTC") -> datetime:
+    """When an interaction on `day` happened: now if that is today, else midday of that day where the
+    user is (their stored `zone`, else the configured `default`: kam_core.timezones)."""
     if day >= today:
         return now
-    return datetime.combine(day, time(12), tzinfo=_zone(zone)).astimezone(UTC)
-
-
-def _zone(name: str | None) -> ZoneInfo:
-    try:
-        return ZoneInfo(name or "UTC")
-    except (KeyError, ValueError):
-        return ZoneInfo("UTC")
+    return datetime.combine(day, time(12), tzinfo=timezones.zone(zone, default)).astimezone(UTC)
 
 
 def _named_day(words: str, today: date) -> date | None:

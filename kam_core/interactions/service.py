@@ -15,16 +15,17 @@ from kam_core.audit.models import AuditEntry
 from kam_core.audit.service import record
 from kam_core.clock import utcnow
 from kam_core.enums import FollowUpStatus, InteractionKind, Sentiment, Source
-from kam_core.errors import AlreadyRemoved, Conflict, Forbidden, InvalidInput, NotFound, TextTooLong
+from kam_core.errors import AlreadyRemoved, Conflict, Forbidden, Invalid, InvalidInput, NotFound, TextTooLong
 from kam_core.interactions.models import MAX_TEXT, FollowUp, Interaction
 from kam_core.interactions.schemas import ContactChoice, FollowUpView, InteractionView, LogTarget
-from kam_core.permissions import Action
+from kam_core.permissions import Action, may_change_follow_up, require
 from kam_core.policy import Policy
 
 
 # Sanity limits for dates people type or pick: past these, it is a typo (2062 for 2026), not a plan.
 FOLLOW_UP_YEARS = 2
 HISTORY_YEARS = 10
+MAX_NEXT_STEP = 500
 
 
 def too_far_ahead(day: date, today: date) -> bool:
@@ -33,6 +34,58 @@ def too_far_ahead(day: date, today: date) -> bool:
 
 def too_long_ago(day: date, today: date) -> bool:
     return day < today - relativedelta(years=HISTORY_YEARS)
+
+
+def note_text(text: str | None) -> str:
+    """A note as it is stored: trimmed, and without NUL (PostgreSQL text cannot hold it, and it is
+    never meant: dropped, not an error)."""
+    return (text or "").replace("\x00", "").strip()
+
+
+def check_text(text: str | None) -> None:
+    """The one length rule for a note (MAX_TEXT characters, counted as stored): TextTooLong, whose
+    field is "text", past it."""
+    text = note_text(text)
+    if len(text) > MAX_TEXT:
+        raise TextTooLong(length=len(text), limit=MAX_TEXT)
+
+
+def check_log(*, account_id: int | None, text: str | None, occurred_on: date | None, follow_up_on: date | None,
+              today: date, next_step: str | None = None) -> None:
+    """Every problem of a note about to be logged, at once, as Invalid: each an InvalidInput naming its
+    input ("account", "text", "next_step", "occurred_on", "follow_up_on"). Nothing when it can be saved.
+    `today` is the author's local date. log_interaction applies the same rules."""
+    problems = _problems(account_id=account_id, text=text, next_step=next_step, occurred_on=occurred_on,
+                         follow_up_on=follow_up_on, today=today)
+    if problems:
+        raise Invalid(problems)
+
+
+def _problems(*, account_id: int | None, text: str | None, next_step: str | None, occurred_on: date | None,
+              follow_up_on: date | None, today: date, ahead: bool | None = None) -> list[InvalidInput]:
+    """`ahead`: whether the moment it happened is still to come (by default: occurred_on is after today)."""
+    problems: list[InvalidInput] = []
+    if account_id is None:
+        problems.append(InvalidInput(field="account", problem="no_account"))
+    if not note_text(text):
+        problems.append(InvalidInput(field="text", problem="empty_note"))
+    try:
+        check_text(text)
+    except TextTooLong as too_long:
+        problems.append(too_long)
+    if next_step and len(next_step) > MAX_NEXT_STEP:
+        problems.append(InvalidInput(field="next_step", problem="next_step_too_long", limit=MAX_NEXT_STEP))
+    if ahead is None:
+        ahead = occurred_on is not None and occurred_on > today
+    if ahead:
+        problems.append(InvalidInput(field="occurred_on", problem="date_in_future"))
+    elif occurred_on and too_long_ago(occurred_on, today):
+        problems.append(InvalidInput(field="occurred_on", problem="date_long_ago", years=HISTORY_YEARS))
+    if follow_up_on and follow_up_on < today:
+        problems.append(InvalidInput(field="follow_up_on", problem="follow_up_in_past"))
+    elif follow_up_on and too_far_ahead(follow_up_on, today):
+        problems.append(InvalidInput(field="follow_up_on", problem="follow_up_far_ahead", years=FOLLOW_UP_YEARS))
+    return problems
 
 
 def log_interaction(
@@ -44,30 +97,18 @@ def log_interaction(
 ) -> InteractionView:
     """Store an interaction once (a retry with the same idempotency key returns
     the stored one) and, with a follow-up date, the follow-up task. `today` is
-    the author's local date (defaults to UTC's), against which dates are checked."""
+    the author's local date (defaults to UTC's), against which dates are checked
+    (check_log's rules): a problem is raised as it is, several as Invalid."""
     if idempotency_key and (stored := _by_key(session, idempotency_key)):
         return _view(stored, created=False)
-    # NUL cannot be stored in PostgreSQL text (and is never meant): dropped, not an error.
-    text = (text or "").replace("\x00", "").strip()
+    text = note_text(text)
     next_step = next_step.replace("\x00", "") if next_step else next_step
-    if not text:
-        raise InvalidInput(field="note", problem="the note is empty; write what happened")
-    if len(text) > MAX_TEXT:
-        raise TextTooLong(length=len(text), limit=MAX_TEXT)
-    if next_step and len(next_step) > 500:
-        raise InvalidInput(field="next step", problem="keep the next step under 500 characters")
     now = now or utcnow()
     occurred_at = occurred_at or now
-    if occurred_at > now:
-        raise InvalidInput(field="when", problem="an interaction cannot happen in the future")
-    if follow_up_on and follow_up_on < (today or now.date()):
-        raise InvalidInput(field="follow-up date", problem=f"{follow_up_on} is in the past; pick today or later")
-    if follow_up_on and too_far_ahead(follow_up_on, today or now.date()):
-        raise InvalidInput(field="follow-up date", problem=f"{follow_up_on} is more than {FOLLOW_UP_YEARS} years "
-                                                           "ahead; pick a nearer date")
-    if too_long_ago(occurred_at.date(), (today or now.date())):
-        raise InvalidInput(field="when", problem=f"{occurred_at.date()} is more than {HISTORY_YEARS} years ago; "
-                                                 "pick a later date")
+    problems = _problems(account_id=account_id, text=text, next_step=next_step, occurred_on=occurred_at.date(),
+                         follow_up_on=follow_up_on, today=today or now.date(), ahead=occurred_at > now)
+    if problems:
+        raise problems[0] if len(problems) == 1 else Invalid(problems)
     account = visible_account(session, actor=actor, account_id=account_id, policy=policy,
                               action=Action.log_interaction)
     contacts = _contacts_of(session, account.id, contact_ids)
@@ -112,7 +153,7 @@ def open_follow_ups(session: Session, *, actor: Actor, due_by: date | None = Non
 def complete_follow_up(session: Session, *, actor: Actor, follow_up_id: int, expected_version: int | None = None,
                        now: datetime | None = None) -> FollowUpView:
     follow_up = _changeable_follow_up(session, actor=actor, follow_up_id=follow_up_id,
-                                      expected_version=expected_version, action="complete_follow_up")
+                                      expected_version=expected_version, action=Action.complete_follow_up)
     if follow_up.status == FollowUpStatus.done:
         return follow_up_view(follow_up)
     follow_up.status = FollowUpStatus.done
@@ -127,9 +168,9 @@ def snooze_follow_up(session: Session, *, actor: Actor, follow_up_id: int, days:
     """Put an open follow-up off: due `days` after the later of its due date and today (the
     actor's today when given), so snoozing an overdue one makes it due tomorrow, not in the past."""
     if days < 1:
-        raise InvalidInput(field="snooze", problem="snooze by at least one day")
+        raise InvalidInput(field="days", problem="snooze_too_short")
     follow_up = _changeable_follow_up(session, actor=actor, follow_up_id=follow_up_id,
-                                      expected_version=expected_version, action="snooze_follow_up")
+                                      expected_version=expected_version, action=Action.snooze_follow_up)
     if follow_up.status == FollowUpStatus.done:
         return follow_up_view(follow_up)
     previous = follow_up.due_on
@@ -141,14 +182,14 @@ def snooze_follow_up(session: Session, *, actor: Actor, follow_up_id: int, days:
 
 
 def _changeable_follow_up(session: Session, *, actor: Actor, follow_up_id: int, expected_version: int | None,
-                          action: str) -> FollowUp:
+                          action: Action) -> FollowUp:
     """The follow-up, when the actor may change it (its owner, the account's owner,
     an admin); a done one is returned as is, a stale version is a Conflict."""
     follow_up = session.get(FollowUp, follow_up_id)
     if follow_up is None:
         raise NotFound(what="follow-up", name=str(follow_up_id))
-    if actor.role != "admin" and actor.person_id not in {follow_up.owner_id, follow_up.account.owner_id}:
-        raise Forbidden(action=action)
+    require(actor, action, allowed=may_change_follow_up(actor, owner_id=follow_up.owner_id,
+                                                        account_owner_id=follow_up.account.owner_id))
     if follow_up.status != FollowUpStatus.done and expected_version not in (None, follow_up.version):
         raise Conflict(what="follow-up", changed_by="someone")
     return follow_up
@@ -169,7 +210,7 @@ def _contacts_of(session: Session, account_id: int, contact_ids: Sequence[int]) 
         return []
     contacts = session.scalars(select(Contact).where(Contact.id.in_(contact_ids))).all()
     if len(contacts) != len(set(contact_ids)) or any(c.account_id != account_id for c in contacts):
-        raise InvalidInput(field="contacts", problem="pick contacts of this account")
+        raise InvalidInput(field="contacts", problem="foreign_contacts")
     return list(contacts)
 
 
@@ -208,8 +249,7 @@ def undo_interaction(session: Session, *, actor: Actor, interaction_id: int, now
     if actor.person_id is None or interaction.author_id != actor.person_id:
         raise Forbidden(action="undo_interaction")
     if now - interaction.created_at > UNDO_WINDOW:
-        raise InvalidInput(field="undo", problem="a note can be removed within an hour of saving it; "
-                                                 "this one is older, ask an admin")
+        raise InvalidInput(field=None, problem="undo_too_late")
     view = _view(interaction)
     follow_ups = _follow_ups_of(interaction)
     for follow_up in follow_ups:

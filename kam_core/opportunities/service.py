@@ -37,6 +37,7 @@ from kam_core.permissions import Action, may_move_stage, may_see_team, require
 from kam_core.policy import Policy
 
 CENT = Decimal("0.01")
+# The group of deals with no growth lever, in pipeline breakdowns (here and in the digest).
 NO_LEVER = "unspecified"
 
 

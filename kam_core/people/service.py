@@ -36,7 +36,7 @@ def is_placeholder(email: str) -> bool:
 def normalise_email(email: str) -> str:
     email = (email or "").strip().lower()
     if not EMAIL.match(email):
-        raise InvalidInput(field="email", problem=f"“{email}” is not an email address")
+        raise InvalidInput(field="email", problem="not_an_email", email=email)
     return email
 
 
@@ -71,9 +71,9 @@ def add_person(session: Session, *, actor: Actor, email: str, name: str, role: R
     require(actor, Action.manage_users)
     email = normalise_email(email)
     if not name.strip():
-        raise InvalidInput(field="name", problem="a name is required")
+        raise InvalidInput(field="name", problem="name_missing")
     if session.scalar(select(Person.id).where(Person.email == email)):
-        raise InvalidInput(field="email", problem=f"{email} already exists; use `kam users set-role` to change it")
+        raise InvalidInput(field="email", problem="email_taken", email=email)
     manager = by_email(session, manager_email) if manager_email else None
     person = Person(email=email, name=name.strip(), role=role, manager=manager,
                     team=team or (manager.team if manager else None), timezone=timezone)
@@ -98,11 +98,12 @@ def link_slack(session: Session, *, actor: Actor, email: str, slack_user_id: str
     require(actor, Action.manage_users)
     slack_user_id = slack_user_id.strip().upper()
     if not re.fullmatch(r"[UW][A-Z0-9]{2,31}", slack_user_id):
-        raise InvalidInput(field="slack user id", problem=f"“{slack_user_id}” is not a Slack user id (like U024BE7LH)")
+        raise InvalidInput(field="slack_user_id", problem="not_a_slack_id", slack_user_id=slack_user_id)
     person = by_email(session, email)
     holder = session.scalar(select(Person).where(Person.slack_user_id == slack_user_id))
     if holder is not None and holder.id != person.id:
-        raise InvalidInput(field="slack user id", problem=f"{slack_user_id} is already linked to {holder.email}")
+        raise InvalidInput(field="slack_user_id", problem="slack_id_taken", slack_user_id=slack_user_id,
+                           email=holder.email)
     old = person.slack_user_id
     person.slack_user_id = slack_user_id
     person.linked_at = utcnow()

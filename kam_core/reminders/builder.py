@@ -21,7 +21,6 @@ any content is built, so a tick every minute stays cheap.
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, extract, func, or_, select
 from sqlalchemy.orm import Session
@@ -35,7 +34,8 @@ from kam_core.people.models import Person
 from kam_core.policy import Policy
 from kam_core.reminders.schemas import (CARE_ITEM, KINDS, CadenceNudge, CareItem, CareReminder, DueReminder,
                                         FollowUpReminder, Kind, Recipient)
-from kam_core.scheduling import DEFAULT_HOUR, daily_due, iso_week, local_moment
+from kam_core.digests.week import week_key
+from kam_core.scheduling import DEFAULT_HOUR, daily_due, local_moment
 
 FOLLOW_UP_ROWS = 15  # two blocks each: well inside Slack's 50 blocks per message
 CARE_ROWS = 15
@@ -90,7 +90,7 @@ def _due_people(session: Session, *, now: datetime, default_timezone: str,
                 continue
             hour = pref.hour if pref is not None and pref.hour is not None else DEFAULT_HOUR
             if daily_due(moment, hour=hour):
-                since = datetime.combine(moment.date, time(hour), tzinfo=ZoneInfo(moment.zone)).astimezone(UTC)
+                since = datetime.combine(moment.date, time(hour), tzinfo=moment.at.tzinfo).astimezone(UTC)
                 due[kind].append(_Due(recipient, since))
     return due
 
@@ -102,7 +102,7 @@ def _done(session: Session, due: dict[Kind, list[_Due]]) -> set[tuple[str, int, 
                     Delivery.period_key.in_([day.isoformat() for day in dates]))]
     if due.get(Kind.cadence):
         periods += [and_(Delivery.kind == Kind.cadence.value, Delivery.period_key.like(f"{week}:%"))
-                    for week in sorted({iso_week(day) for day in dates})]
+                    for week in sorted({week_key(day) for day in dates})]
     rows = session.execute(
         select(Delivery.kind, Delivery.person_id, Delivery.period_key)
         .where(or_(*periods),
@@ -176,7 +176,7 @@ def _cadence(session: Session, due: list[_Due], done: set, *, policy: Policy) ->
     reminders = []
     for row in rows:
         r = recipients[row.owner_id]
-        period_key = f"{iso_week(r.local_date)}:{row.id}"
+        period_key = f"{week_key(r.local_date)}:{row.id}"
         if (Kind.cadence.value, r.person_id, period_key) in done:
             continue
         last = _as_date(row.last_touch) if row.last_touch else None

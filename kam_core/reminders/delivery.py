@@ -1,4 +1,4 @@
-"""Sending what is due now, each DM at most once (kam_core.delivery.deliver_once).
+"""Sending what is due now, each DM at most once (kam_core.delivery.service.deliver_once).
 
 Nothing here knows Slack: the caller passes `post(reminder) -> (channel, ts)`, which
 renders and sends the DM and raises when Slack refuses (recorded; retried next run).

@@ -16,8 +16,8 @@ def kind_named(name: str) -> Kind:
     try:
         return Kind(name.strip().lower())
     except ValueError:
-        raise InvalidInput(field="reminder", problem=f"there is no “{name}” reminder; "
-                                                     f"pick one of {', '.join(KINDS)}") from None
+        raise InvalidInput(field="reminder", problem="unknown_reminder", name=name,
+                           kinds=[kind.value for kind in KINDS]) from None
 
 
 def reminder_settings(session: Session, *, actor: Actor) -> list[ReminderSetting]:
@@ -32,7 +32,7 @@ def set_reminders(session: Session, *, actor: Actor, kinds: list[Kind], enabled:
     """Change the actor's own reminders; returns all their settings as they now stand."""
     person_id = _person(actor)
     if hour is not None and not 0 <= hour <= 23:
-        raise InvalidInput(field="hour", problem=f"{hour} is not an hour of the day; use 0 to 23, e.g. 7 for 07:00")
+        raise InvalidInput(field="hour", problem="not_an_hour", hour=hour)
     for kind in kinds:
         pref = set_preference(session, person_id=person_id, kind=kind.value, enabled=enabled, hour=hour)
         record(session, actor=actor, action="set_reminder", entity="person", entity_id=person_id,

@@ -93,9 +93,9 @@ def set_tier(session: Session, *, actor: Actor, account_id: int, tier: Tier | No
     require(actor, Action.set_tier)
     reason = (reason or "").strip()
     if not reason:
-        raise InvalidInput(field="reason", problem="say why the tier changes, e.g. `strategic logo in a new market`")
+        raise InvalidInput(field="reason", problem="reason_missing")
     if len(reason) > MAX_REASON:
-        raise InvalidInput(field="reason", problem=f"it is {len(reason)} characters; keep it to {MAX_REASON}")
+        raise InvalidInput(field="reason", problem="reason_too_long", length=len(reason), limit=MAX_REASON)
     account = session.get(Account, account_id)
     if account is None:
         raise NotFound(what="account", name=str(account_id))

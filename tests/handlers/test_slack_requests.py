@@ -103,7 +103,7 @@ UNINSTALLS = {
 
 @pytest.mark.parametrize("event", UNINSTALLS)
 def test_uninstalling_stops_scheduled_sends_and_readyz_says_so_until_a_reinstall(local, driver, slack, world, event):
-    from tests.test_scheduler import MORNING, posted, seed_reps
+    from tests.bot.test_scheduler import MORNING, posted, seed_reps
 
     seed_reps(local.runtime, slack, 2)  # each owed three reminders on MORNING
     slack.revoke_bot_token()  # Slack revokes the tokens, then tells the app

@@ -1,5 +1,5 @@
-"""The decision rule: confident match, ambiguous (candidates to choose from), or
-no match (with the closest suggestion).
+"""The thresholds of the decision rule (resolve.decide): confident match, ambiguous
+(candidates to choose from), or no match (with the closest suggestion).
 
 The defaults were chosen by `benchmarks/resolve.py --sweep`: every query of the
 evaluation set scored once among 100,000 accounts, the rule replayed for a grid

@@ -1,7 +1,7 @@
 """With KAM_VISIBILITY=team, other teams' account names never show in search answers."""
 
 from kam_core.accounts.access import search_visible
-from kam_core.accounts.search import Outcome
+from kam_core.accounts.resolver.resolve import Outcome
 from kam_core.actors import Actor
 from kam_core.enums import Role
 from kam_core.policy import Policy

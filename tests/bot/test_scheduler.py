@@ -21,9 +21,9 @@ from kam_core.db import transaction
 from kam_core.delivery.service import set_preference
 from kam_core.enums import Role, Tier
 from kam_core.people.models import Person
+from tests.conftest import ROOT
 from tests.factories import make_account, make_contact, make_follow_up, make_person
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LONG_AGO = datetime(2020, 1, 1, tzinfo=UTC)
 MORNING = datetime(2030, 1, 16, 9, 30, tzinfo=UTC)
 

@@ -71,15 +71,15 @@ def test_contacts_involved_are_marked_as_contacted(session, rep, account):
 @pytest.mark.parametrize(
     ("fields", "error", "field"),
     [
-        ({"text": "   "}, InvalidInput, "note"),
-        ({"occurred_at": NOW + timedelta(hours=1)}, InvalidInput, "when"),
-        ({"follow_up_on": date(2026, 11, 19)}, InvalidInput, "follow-up date"),
+        ({"text": "   "}, InvalidInput, "text"),
+        ({"occurred_at": NOW + timedelta(hours=1)}, InvalidInput, "occurred_on"),
+        ({"follow_up_on": date(2026, 11, 19)}, InvalidInput, "follow_up_on"),
     ],
 )
 def test_bad_notes_are_refused_with_the_field_named(session, rep, account, fields, error, field):
     with pytest.raises(error) as raised:
         log(session, rep, account, **fields)
-    assert raised.value.params["field"] == field
+    assert raised.value.field == field
     assert count(session, Interaction) == 0
 
 

@@ -1,15 +1,15 @@
 """`kam bench resolve` and the evaluation set the project measures itself on."""
 
 import json
-from pathlib import Path
 
 from typer.testing import CliRunner
 
 from bot.cli import app
 from kam_core.accounts.resolver import benchmark
 from kam_core.accounts.resolver.evaluation import read_cases
+from tests.conftest import ROOT
 
-DATA = Path(__file__).parent / "data"
+DATA = ROOT / "tests" / "data"
 FIGURES = {"top1_accuracy", "top5_recall", "false_match_rate", "ambiguous_rate", "p50_ms", "p99_ms"}
 
 

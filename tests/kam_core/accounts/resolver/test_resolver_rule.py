@@ -3,7 +3,7 @@
 import pytest
 
 from kam_core.accounts.models import AccountAlias
-from kam_core.accounts.search import Outcome, search_accounts
+from kam_core.accounts.resolver.resolve import Outcome, search_accounts
 from tests.factories import make_account
 
 ACCOUNTS = {

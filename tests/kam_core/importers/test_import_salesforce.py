@@ -13,6 +13,7 @@ from kam_core.errors import ImportFailed
 from kam_core.importers.salesforce import import_salesforce
 from kam_core.opportunities.models import Opportunity
 from kam_core.policy import Policy
+from templates import error_message
 from tests.conftest import shared_path
 
 ACTOR = Actor.system("import:salesforce")
@@ -99,4 +100,4 @@ def test_malformed_json_is_refused(session, tmp_path):
     tmp_path.joinpath("Accounts.json").write_text('{"records": [', encoding="utf-8")
     with pytest.raises(ImportFailed) as failure:
         run(session, tmp_path)
-    assert "not valid JSON" in failure.value.params["problem"]
+    assert "not valid JSON" in error_message(failure.value)

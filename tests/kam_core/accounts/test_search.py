@@ -3,7 +3,8 @@
 import pytest
 
 from kam_core.accounts.models import AccountAlias
-from kam_core.accounts.search import Outcome, normalise, search_accounts
+from kam_core.accounts.resolver.normalise import normalise
+from kam_core.accounts.resolver.resolve import Outcome, search_accounts
 from tests.factories import make_account
 
 

@@ -13,6 +13,7 @@ from kam_core.errors import ImportFailed
 from kam_core.importers.accounts_csv import import_accounts_csv
 from kam_core.people.service import upsert_imported_person
 from kam_core.policy import Policy
+from templates import error_message
 
 ACTOR = Actor.system("import:accounts")
 NOW = datetime(2026, 5, 4, 9, 0, tzinfo=UTC)
@@ -85,5 +86,5 @@ def test_bad_csv_names_file_row_and_field_and_writes_nothing(session, tmp_path, 
 
     params = failure.value.params
     assert (params["file"], params["row"], params["field"]) == (str(path), row, field)
-    assert words in params["problem"]
+    assert words in error_message(failure.value)
     assert count(session, Account) == 0
