@@ -7,14 +7,21 @@ the bolt App is then built in the background (bot/startup.py), so every request 
 
 import threading
 
-from bot.assembly import web_application
+from bot.assembly import runtime, slack_connection
+from bot.web import wsgi_app
+
+# At worker start, how long to wait for Slack before serving anyway: a normal start then never answers
+# "connecting", and while Slack is down the worker still serves /healthz within seconds.
+STARTUP_WAIT_SECONDS = 3
 
 
-def start():
+def start(wait_seconds: float = 0):
     global _app
     with _building:  # gunicorn's threads may take the first requests together
         if _app is None:
-            _app = web_application()
+            slack = slack_connection(runtime())
+            _app = wsgi_app(slack)
+            slack.wait_ready(wait_seconds)
     return _app
 
 

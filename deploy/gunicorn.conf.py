@@ -54,8 +54,9 @@ def child_exit(server, worker) -> None:
 
 
 def post_worker_init(worker) -> None:
-    """Assemble the bot as the worker starts, not on its first request: the Slack connection is then
-    made in the background, and /healthz answers from the start (bot/startup.py)."""
+    """Assemble the bot as the worker starts, not on its first request; the Slack connection is made in
+    the background, waited for a few seconds at most, so /healthz answers even while Slack is down
+    (bot/startup.py)."""
     from bot import wsgi
 
-    wsgi.start()
+    wsgi.start(wait_seconds=wsgi.STARTUP_WAIT_SECONDS)

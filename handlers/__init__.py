@@ -1,4 +1,5 @@
-"""Slack listeners: parse the payload, call one kam_core service, render, reply."""
+"""Slack listeners, thin: parse the payload, call kam_core, render, reply. Errors rise to one boundary
+(handlers/errors.py, handlers/fallback.py)."""
 
 from slack_bolt import App
 

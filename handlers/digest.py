@@ -17,7 +17,8 @@ from handlers.session import Kam
 from kam_core.delivery.service import preference
 from kam_core.digests.builder import build_digest
 from kam_core.digests.schedule import KIND, schedule_of, set_schedule
-from kam_core.digests.week import previous_week, zone
+from kam_core.digests.week import previous_week
+from kam_core.timezones import zone
 from kam_core.enums import Role
 from kam_core.interactions.dates import WEEKDAYS
 from templates import piece

@@ -20,7 +20,7 @@ from handlers.ids import block_for_field
 from handlers.render import Message
 from handlers.render.blocks import clip, section
 from handlers.render.common import kept
-from kam_core.errors import KamError, Unavailable
+from kam_core.errors import Invalid, KamError, Unavailable
 from templates import piece, slack_escape
 
 log = logging.getLogger("kam.handlers")
@@ -105,6 +105,8 @@ ECHO_LIMIT = 300
 def slack_error_message(error: KamError) -> str:
     """errors.j2's wording with every name or text in it escaped for mrkdwn (and clipped), so
     `/kam <!channel>` answers "No account called “&lt;!channel&gt;”" and pings nobody."""
+    if isinstance(error, Invalid):
+        return "\n".join(slack_error_message(problem) for problem in error.problems)
     params = {key: slack_escape(clip(value, ECHO_LIMIT)) if isinstance(value, str) else value
               for key, value in error.params.items()}
     return piece("errors.j2", error.code, **params)

@@ -7,7 +7,7 @@ a modal, or the DM the message came from. Slack gets a 200 (a 500 makes it retry
 
 Registered after every other group: bolt runs the first listener that matches. Shortcuts and events
 have no catch-all: Slack sends only those the manifest declares, each with its listener, and an
-undeclared one answers 404 (tests/test_manifest.py tells them apart by that)."""
+undeclared one answers 404 (tests/bot/test_manifest.py tells them apart by that)."""
 
 import logging
 import re

@@ -116,8 +116,9 @@ class LogForm(BaseModel):
 def submit_form(kam: Kam, form: LogForm, meta: ModalMeta, key: str) -> InteractionView:
     """Every problem of the form at once (kam_core's rules), else the note saved."""
     check_log(account_id=form.account_id, text=form.notes, occurred_on=form.occurred_on,
-              follow_up_on=form.follow_up_on, today=kam.today)
-    occurred_at = moment_on(form.occurred_on or kam.today, today=kam.today, now=kam.now, zone=kam.person.timezone)
+              follow_up_on=form.follow_up_on, next_step=form.next_step, today=kam.today)
+    occurred_at = moment_on(form.occurred_on or kam.today, today=kam.today, now=kam.now, zone=kam.person.timezone,
+                            default=kam.default_timezone)
     return log_interaction(
         kam.session, actor=kam.actor, policy=kam.policy, account_id=form.account_id, text=form.notes,
         kind=form.kind, occurred_at=occurred_at, next_step=form.next_step, follow_up_on=form.follow_up_on,
@@ -126,6 +127,13 @@ def submit_form(kam: Kam, form: LogForm, meta: ModalMeta, key: str) -> Interacti
 
 
 def register(app: App, runtime: Runtime) -> None:
+    register_openers(app, runtime)
+    register_form(app, runtime)
+
+
+def register_openers(app: App, runtime: Runtime) -> None:
+    """Every way to open the form: the card's button, the two shortcuts, a note's Change account."""
+
     @app.action(numbered(ActionId.log_interaction))
     @after_ack(runtime)
     def card_button(body: dict, client: WebClient) -> None:
@@ -158,6 +166,11 @@ def register(app: App, runtime: Runtime) -> None:
         if draft is not None:
             open_form(runtime, client, body["user"]["id"], body["trigger_id"],
                       lambda kam: form_from_draft(kam, draft))
+
+
+
+def register_form(app: App, runtime: Runtime) -> None:
+    """The open form: the account chosen (its contacts shown), suggestions as the rep types, submitted."""
 
     @app.action(ActionId.account_select)
     @after_ack(runtime)

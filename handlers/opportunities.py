@@ -23,7 +23,6 @@ from kam_core.accounts.access import visible_account
 from kam_core.errors import InvalidInput
 from kam_core.opportunities.schemas import OpportunityView
 from kam_core.opportunities.service import list_stages, move_stage, open_opportunities, opportunity_detail
-from templates import piece
 
 log = logging.getLogger("kam.handlers")
 PRIVATE_METADATA_LIMIT = 3000  # Slack's limit on a view's private_metadata
@@ -34,7 +33,7 @@ class StageModalMeta(BaseModel):
 
     opportunity_id: int
     # The version the rep saw in the list: a move after someone else's change is refused.
-    version: int
+    version: int | None
     # Where the "Move stage" button was, so the confirmation lands there.
     channel_id: str | None = None
     # The list holding the button, refreshed after the move so its buttons carry the new version.
@@ -57,7 +56,7 @@ COMMANDS = (Route(Verb.opps, show_opportunities, read_only=True),)
 def chosen_stage_id(view: dict) -> int:
     chosen = view["state"]["values"].get(BlockId.stage, {}).get(ActionId.stage_select, {}).get("selected_option")
     if not chosen:
-        raise InvalidInput(field="stage", problem=piece("slack/opportunities.j2", "choose_stage"))
+        raise InvalidInput(field="stage", problem="choose_stage")
     return int(chosen["value"])
 
 
@@ -83,6 +82,20 @@ def refresh_list(runtime: Runtime, client: WebClient, user_id: str, response_url
         log.info("could not refresh the opportunity list (%s %s)", answer.status_code, answer.body)
 
 
+def stage_modal_for(kam: Kam, body: dict) -> dict:
+    """The move-stage modal for the deal whose button was pressed; it remembers where to confirm."""
+    opportunity_id, version = id_and_version(body["actions"][0]["value"])
+    channel_id = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
+    meta = StageModalMeta(opportunity_id=opportunity_id, version=version, channel_id=channel_id,
+                          response_url=body.get("response_url"))
+    opportunity = opportunity_detail(kam.session, actor=kam.actor, opportunity_id=opportunity_id,
+                                     policy=kam.policy, today=kam.today)
+    metadata = meta.model_dump_json()
+    if len(metadata) > PRIVATE_METADATA_LIMIT:  # only a malformed payload's channel or URL is this long
+        metadata = meta.model_copy(update={"channel_id": None, "response_url": None}).model_dump_json()
+    return stage_modal(opportunity, list_stages(kam.session), metadata)
+
+
 def register(app: App, runtime: Runtime) -> None:
     @app.action(numbered(ActionId.show_opportunities))
     @after_ack(runtime)
@@ -95,20 +108,7 @@ def register(app: App, runtime: Runtime) -> None:
     @app.action(numbered(ActionId.move_stage))
     @after_ack(runtime)
     def open_stage_modal(body: dict, respond, client: WebClient) -> None:
-        channel_id = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
-
-        def modal(kam: Kam) -> dict:
-            opportunity_id, version = id_and_version(body["actions"][0]["value"])
-            meta = StageModalMeta(opportunity_id=opportunity_id, version=version, channel_id=channel_id,
-                                  response_url=body.get("response_url"))
-            opportunity = opportunity_detail(kam.session, actor=kam.actor, opportunity_id=opportunity_id,
-                                             policy=kam.policy, today=kam.today)
-            metadata = meta.model_dump_json()
-            if len(metadata) > PRIVATE_METADATA_LIMIT:  # only a malformed payload's channel or URL is this long
-                metadata = meta.model_copy(update={"channel_id": None, "response_url": None}).model_dump_json()
-            return stage_modal(opportunity, list_stages(kam.session), metadata)
-
-        view = as_user(runtime, body["user"]["id"], client, modal)
+        view = as_user(runtime, body["user"]["id"], client, lambda kam: stage_modal_for(kam, body))
         try:
             client.views_open(trigger_id=body["trigger_id"], view=view)
         except SlackApiError as error:  # told on the list itself: the modal is what failed to open

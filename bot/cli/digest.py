@@ -23,7 +23,8 @@ def preview(manager: str = typer.Option(..., "--manager", help="The manager's em
     from kam_core.digests.builder import build_digest
     from kam_core.digests.delivery import managers
     from kam_core.digests.schedule import schedules
-    from kam_core.digests.week import parse_week, previous_week, zone
+    from kam_core.digests.week import parse_week, previous_week
+    from kam_core.timezones import zone
 
     rt = runtime(database)
     with unit_of_work(rt) as session:

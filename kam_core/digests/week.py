@@ -9,7 +9,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from kam_core.errors import InvalidInput
-from kam_core.timezones import zone  # noqa: F401 - still imported from here by handlers/ and bot/cli digest.py
 
 WEEK_KEY = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.IGNORECASE)
 

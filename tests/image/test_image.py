@@ -11,8 +11,6 @@ import re
 import secrets
 import subprocess
 import time
-import urllib.error
-import urllib.request
 import uuid
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -26,6 +24,7 @@ from benchmarks.harness import free_port, postgres_database
 from bot.emulator import FakeSlack, SlackDriver
 from bot.emulator import payloads
 from bot.web import SLACK_PATH
+from tests.deploy.gunicorn import get
 
 IMAGE = os.environ.get("KAM_TEST_IMAGE", "")
 DOCKER = os.environ.get("DOCKER") or "docker"
@@ -47,14 +46,6 @@ def kam(database: str, *args: str, env: dict[str, str] | None = None) -> subproc
     """`kam ARGS` in a throwaway container of the image, as the migration Job runs it (read-only root)."""
     variables = [f"--env={k}={v}" for k, v in {"KAM_DATABASE_URL": database, **(env or {})}.items()]
     return docker("run", "--rm", "--network=host", "--read-only", *variables, IMAGE, "kam", *args)
-
-
-def get(url: str) -> tuple[int, str]:
-    try:
-        with urllib.request.urlopen(url, timeout=10) as answer:
-            return answer.status, answer.read().decode()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode()
 
 
 def inspect(container: str, template: str) -> str:
