@@ -1,5 +1,7 @@
 """Turning what a rep typed into one account, or a question back to them."""
 
+from collections.abc import Callable
+
 from handlers.errors import Reply
 from handlers.ids import ActionId
 from handlers.render.common import candidates_message, text_message
@@ -10,14 +12,15 @@ from kam_core.errors import NotFound
 from templates import piece
 
 
-def resolve_account(kam: Kam, query: str, *, then: ActionId, verb: str) -> int:
+def resolve_account(kam: Kam, query: str, *, then: ActionId, verb: str, value: Callable[[int], str] = str) -> int:
     """The account id when the name is clear. Otherwise the answer is a question (Reply): candidate
-    buttons (choosing one runs `then`), or which account at all; or NotFound with the closest name."""
+    buttons (choosing one runs `then` with the button's `value(account_id)`, which carries what the
+    command needs to finish), or which account at all; or NotFound with the closest name."""
     if not query.strip():
         raise Reply(text_message(piece("slack/common.j2", "need_account", verb=verb)))
     result = search_visible(kam.session, actor=kam.actor, policy=kam.policy, query=query)
     if result.outcome == Outcome.match:
         return result.best.account_id
     if result.outcome == Outcome.ambiguous:
-        raise Reply(candidates_message(result, then))
+        raise Reply(candidates_message(result, then, value))
     raise NotFound(what="account", name=query, suggestion=result.best.name if result.best else None)

@@ -1,3 +1,5 @@
+from collections.abc import Callable
+
 from handlers.ids import ActionId
 from handlers.render import Message
 from handlers.render.blocks import SECTION_TEXT_LIMIT, actions, button, section
@@ -21,10 +23,11 @@ def help_message(unknown: str | None = None) -> Message:
     return Message(text=text, blocks=[*intro, section(text)])
 
 
-def candidates_message(result: SearchResult, then: ActionId) -> Message:
-    """Up to 5 buttons, one per candidate; `then` says what choosing one does."""
+def candidates_message(result: SearchResult, then: ActionId, value: Callable[[int], str] = str) -> Message:
+    """Up to 5 buttons, one per candidate; `then` says what choosing one does, and each button's value,
+    `value(account_id)`, carries what it needs to finish the command (by default the account id)."""
     text = piece(T, "candidates_intro", query=result.query)
-    buttons = [button(piece(T, "candidate_button", c=c), f"{then}:{n}", str(c.account_id))
+    buttons = [button(piece(T, "candidate_button", c=c), f"{then}:{n}", value(c.account_id))
                for n, c in enumerate(result.candidates[:5])]
     return Message(text=text, blocks=[section(text), actions(*buttons)])
 
