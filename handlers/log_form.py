@@ -198,12 +198,19 @@ def register_form(app: App, runtime: Runtime) -> None:
 
 
 def rebuild_for_account(runtime: Runtime, client: WebClient, user_id: str, view: dict, account_id: int) -> None:
-    """Show the chosen account's contacts in the open form. When that cannot be done the form stays as
-    it is, and still works: submitting it says what is wrong."""
+    """Show the chosen account's contacts in the open form: the contacts follow the account. When that
+    cannot be done the form stays as it is, and still works: submitting it says what is wrong."""
     try:
         rebuilt = as_user(runtime, user_id, client, lambda kam: form_for_account_choice(kam, view, account_id))
-        client.views_update(view_id=view["id"], hash=view.get("hash"), view=rebuilt)
-    except SlackApiError as error:  # e.g. hash_conflict: the rep typed on
+        try:
+            client.views_update(view_id=view["id"], hash=view.get("hash"), view=rebuilt)
+        except SlackApiError as error:
+            if error.response.get("error") != "hash_conflict":
+                raise
+            # The rep typed on since the choice: Slack keeps what is typed in inputs that stay, so the
+            # contacts are replaced anyway rather than left those of the account no longer chosen.
+            client.views_update(view_id=view["id"], view=rebuilt)
+    except SlackApiError as error:
         log.info("log form not updated: %s", error.response.get("error"))
     except Exception:  # noqa: BLE001 - see the docstring: no second message over an open form
         log.info("log form not rebuilt for account %s", account_id, exc_info=True)
