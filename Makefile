@@ -14,10 +14,11 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
-# Set up, load the demo data into local SQLite, and chat with the bot through
-# the local Slack emulator (no Slack workspace needed).
+# Set up, load the demo data into KAM_DATABASE_URL (local SQLite kam.db) the first time, and chat with the bot through
+# the local Slack emulator (no Slack workspace needed). A database that already holds anything (the demo,
+# imports, notes) is left as it is: `kam demo --if-empty` never replaces data.
 run: install
-	$(KAM) demo
+	$(KAM) demo --if-empty
 	$(KAM) chat
 
 # Set up and run the whole suite (PostgreSQL too when KAM_TEST_POSTGRES_URL is set).

@@ -8,13 +8,14 @@ from bot.runtime import Runtime
 
 def register(app: App, runtime: Runtime) -> None:
     from handlers import (
-        account, commands, digest, direct_messages, fallback, home, installation, log_form, notes, opportunities,
-        plans, reminders,
+        account, commands, digest, direct_messages, fallback, find, home, installation, log_form, mine, notes,
+        opportunities, plans, reminders,
     )
 
     # Every /kam verb, from the module that owns it: one table per app.
-    commands.register(app, runtime, [*account.COMMANDS, *opportunities.COMMANDS, *plans.COMMANDS,
-                                     *notes.COMMANDS, *reminders.COMMANDS, *digest.COMMANDS])
+    commands.register(app, runtime, [*account.COMMANDS, *mine.COMMANDS, *opportunities.COMMANDS, *plans.COMMANDS,
+                                     *notes.COMMANDS, *reminders.COMMANDS, *digest.COMMANDS,
+                                     *find.COMMANDS])
     # fallback last: it catches what no other listener matched (bolt runs the first match).
-    for group in (account, opportunities, plans, notes, log_form, direct_messages, home, installation, fallback):
+    for group in (account, mine, opportunities, plans, notes, log_form, direct_messages, home, installation, fallback):
         group.register(app, runtime)

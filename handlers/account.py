@@ -11,10 +11,8 @@ from handlers.ids import ActionId, numbered
 from handlers.render import Message
 from handlers.render.card import card_message
 from handlers.render.common import text_message
-from handlers.render.mine import mine_message
 from handlers.resolve import resolve_account
 from handlers.session import Kam, as_user
-from kam_core.accounts.attention import my_accounts
 from kam_core.accounts.service import account_card
 from kam_core.enums import Tier
 from kam_core.tiers.service import set_tier as set_account_tier
@@ -28,10 +26,6 @@ def card_for(kam: Kam, account_id: int) -> Message:
 
 def show_card(kam: Kam, cmd: Command, asked: Asked) -> Message:
     return card_for(kam, resolve_account(kam, cmd.account, then=ActionId.open_account, verb="account"))
-
-
-def show_mine(kam: Kam, cmd: Command, asked: Asked) -> Message:
-    return mine_message(my_accounts(kam.session, actor=kam.actor, policy=kam.policy, today=kam.today))
 
 
 class TierChoice(BaseModel):
@@ -63,7 +57,6 @@ def tier_set(kam: Kam, choice: TierChoice) -> Message:
 
 COMMANDS = (
     Route(Verb.account, show_card, read_only=True),
-    Route(Verb.mine, show_mine, read_only=True),
     Route(Verb.tier, set_tier),
 )
 

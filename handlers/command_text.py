@@ -11,10 +11,12 @@ TIERS = ("key", "important", "general", "auto")
 class Verb(StrEnum):
     help = "help"
     account = "account"
+    find = "find"
     opps = "opps"
     plan = "plan"
     log = "log"
     mine = "mine"
+    team = "team"
     tier = "tier"
     digest = "digest"
     remind = "remind"
@@ -23,13 +25,13 @@ class Verb(StrEnum):
 class Command(BaseModel):
     verb: Verb
     account: str = ""
-    # log: the note; tier: the reason; digest, remind: their settings' words.
+    # log: the note; tier: the reason; digest, remind: their settings' words; mine, team: a page.
     text: str = ""
     tier: str | None = None
 
 
 # Verbs whose words are not an account name but their own (settings, a filter).
-WORDS_AFTER = (Verb.help, Verb.mine, Verb.digest, Verb.remind)
+WORDS_AFTER = (Verb.help, Verb.mine, Verb.team, Verb.digest, Verb.remind)
 ALIASES = {"opportunities": Verb.opps, "opp": Verb.opps, "deals": Verb.opps, "note": Verb.log, "my": Verb.mine,
            "show": Verb.account, "card": Verb.account, "?": Verb.help}
 

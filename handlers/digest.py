@@ -1,11 +1,13 @@
 """`/kam digest`: a manager's own digest preview, opting out and in, and choosing the day and hour.
 
     /kam digest                       the digest of the week just ended (ephemeral)
+    /kam digest 2026-W40              that week's (also "last week", "this week" so far, "next week": nothing yet)
     /kam digest off | on              stop or resume the weekly DM
     /kam digest day friday hour 17    move it (also "friday 17", "tue 9am", "hour 7", "monday 08:00")
 """
 
 import re
+from datetime import datetime
 
 from handlers.command_text import Command, Verb
 from handlers.commands import Asked, Route
@@ -16,8 +18,8 @@ from handlers.render.digest import digest_message, schedule_message
 from handlers.session import Kam
 from kam_core.delivery.service import preference
 from kam_core.digests.builder import build_digest
-from kam_core.digests.schedule import KIND, schedule_of, set_schedule
-from kam_core.digests.week import previous_week
+from kam_core.digests.schedule import KIND, Schedule, schedule_of, set_schedule
+from kam_core.digests.week import WEEKISH, asked_week, previous_week
 from kam_core.timezones import zone
 from kam_core.enums import Role
 from kam_core.interactions.dates import WEEKDAYS
@@ -37,16 +39,18 @@ def digest(kam: Kam, cmd: Command, asked: Asked) -> Message:
         schedule = set_schedule(kam.session, actor=kam.actor, person=kam.person, enabled=words == ["on"],
                                 default_timezone=default_timezone)
         return schedule_message("turned", schedule)
-    if words:
-        return _move(kam, words, default_timezone)
-    return _preview(kam, default_timezone)
-
-
-def _preview(kam: Kam, default_timezone: str) -> Message:
     schedule = schedule_of(kam.person, preference(kam.session, person_id=kam.person.id, kind=KIND),
                            default_timezone=default_timezone)
-    found = build_digest(kam.session, actor=kam.actor, policy=kam.policy, manager_id=kam.person.id,
-                         week=previous_week(kam.now, zone(schedule.timezone)), default_timezone=default_timezone)
+    now = kam.now
+    week = asked_week(cmd.text, now, zone(schedule.timezone))
+    if words and week is None:
+        return _move(kam, words, default_timezone)
+    return _preview(kam, schedule, week or previous_week(now, zone(schedule.timezone)), now, default_timezone)
+
+
+def _preview(kam: Kam, schedule: Schedule, week: str, now: datetime, default_timezone: str) -> Message:
+    found = build_digest(kam.session, actor=kam.actor, policy=kam.policy, manager_id=kam.person.id, week=week,
+                         default_timezone=default_timezone, now=now)
     message = digest_message(found)
     return Message(text=message.text, blocks=[*message.blocks, context(piece(T, "schedule", s=schedule))])
 
@@ -56,6 +60,8 @@ def _move(kam: Kam, words: list[str], default_timezone: str) -> Message:
     for word in (w.rstrip(",.") for w in words):
         if word in FILLERS:
             continue
+        if WEEKISH.match(word):  # a week among other words: say how to ask for one
+            return text_message(piece(T, "usage"))
         if word in WEEKDAYS:
             weekday = WEEKDAYS[word] + 1
         elif (hour := _hour(word)) is None:

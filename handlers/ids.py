@@ -12,6 +12,7 @@ from enum import StrEnum
 
 class ActionId(StrEnum):
     open_account = "kam.open_account"  # value: account id
+    page_accounts = "kam.page_accounts"  # /kam mine, /kam team: Next / Previous; value: "<scope>:<offset>"
     set_tier = "kam.set_tier"  # value: a tier change waiting for its account (handlers/account.TierChoice)
     log_interaction = "kam.log_interaction"  # value: account id
     show_opportunities = "kam.show_opportunities"  # value: account id

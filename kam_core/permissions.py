@@ -1,5 +1,6 @@
 """Who may do what. Enforced in the services, so every surface gets the same rules."""
 
+from collections.abc import Collection
 from enum import StrEnum
 
 from kam_core.actors import Actor
@@ -38,13 +39,32 @@ def require(actor: Actor, action: Action, *, allowed: bool = True) -> None:
         raise Forbidden(action=action.value)
 
 
-def may_move_stage(actor: Actor, *, owner_id: int | None, owner_manager_id: int | None,
-                   account_owner_id: int | None) -> bool:
-    """Owners move their own deals; a manager moves their reports' deals."""
+def leads(actor: Actor, *, person_id: int | None, person_manager_id: int | None) -> bool:
+    """A manager's team is their direct reports and themselves (as in the digest and the team pipeline)."""
     me = actor.person_id
-    return me is not None and me in {owner_id, account_owner_id} or (
-        actor.role == Role.manager and me is not None and me == owner_manager_id
-    )
+    return actor.role == Role.manager and me is not None and person_id is not None and me in {
+        person_id, person_manager_id}
+
+
+def may_move_stage(actor: Actor, *, owner_id: int | None, owner_manager_id: int | None,
+                   account_owner_id: int | None, account_owner_manager_id: int | None,
+                   account_team_ids: Collection[int] = ()) -> bool:
+    """The deal's owner, the account's owner and its account team; a manager whose team owns the
+    deal or the account; admins. Editing a deal follows the same rule."""
+    me = actor.person_id
+    if actor.role == Role.admin:
+        return True
+    if me is not None and (me in {owner_id, account_owner_id} or me in account_team_ids):
+        return True
+    return (leads(actor, person_id=owner_id, person_manager_id=owner_manager_id)
+            or leads(actor, person_id=account_owner_id, person_manager_id=account_owner_manager_id))
+
+
+def may_set_tier(actor: Actor, *, account_owner_id: int | None, account_owner_manager_id: int | None) -> bool:
+    """A manager re-tiers their team's accounts (those owned by a report or by themselves); admins any.
+    An account without an owner is no team's: only admins re-tier it."""
+    return actor.role == Role.admin or leads(actor, person_id=account_owner_id,
+                                             person_manager_id=account_owner_manager_id)
 
 
 def may_see_team(actor: Actor, *, manager_id: int) -> bool:

@@ -1,5 +1,6 @@
 """Jinja2 wording for everything a person reads: Slack messages and CLI output."""
 
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from typing import Any
 
@@ -17,6 +18,7 @@ def environment() -> Environment:
         autoescape=False,
         auto_reload=False,  # templates ship with the code: no stat() of each file on every message
     )
+    env.filters["count"] = count
     env.filters["money"] = money
     env.filters["percent"] = percent
     env.filters["slack_escape"] = slack_escape
@@ -32,20 +34,46 @@ def error_message(error) -> str:
     return piece("errors.j2", error.code, **error.params)
 
 
+def count(value) -> str:
+    """A whole number of things: 1,234."""
+    return f"{int(value):,}"
+
+
 def money(value, currency: str = "USD") -> str:
+    """Three significant figures, thousands as k, M, B: 1.03M, 531k, 12.5k, 999, 1M (zeros after the point dropped)."""
     if value is None:
         return "–"
-    amount = float(value)
+    amount = _significant(Decimal(str(value)), 3)
     sign = "-" if amount < 0 else ""
     amount = abs(amount)
-    for limit, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if amount >= limit:
-            return f"{sign}{amount / limit:.1f}{suffix} {currency}".replace(".0" + suffix, suffix)
-    return f"{sign}{amount:,.0f} {currency}"
+    for limit, suffix in ((10**9, "B"), (10**6, "M"), (10**3, "k")):
+        if amount >= limit:  # after rounding, so 999,999 is 1M, not 1000k
+            return f"{sign}{_plain(amount / limit)}{suffix} {currency}"
+    return f"{sign}{_plain(amount)} {currency}"
+
+
+def _significant(amount: Decimal, digits: int) -> Decimal:
+    if amount == 0:
+        return Decimal(0)
+    return amount.quantize(Decimal(1).scaleb(amount.adjusted() - digits + 1), rounding=ROUND_HALF_UP)
+
+
+def _plain(number: Decimal) -> str:
+    text = f"{number:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def percent(value) -> str:
-    return "–" if value is None else f"{float(value) * 100:.1f}%"
+    """One decimal; a share that is not 0 or 1 never reads as 0.0% or 100.0%."""
+    if value is None:
+        return "–"
+    share = float(value)
+    text = f"{share * 100:.1f}"
+    if 0 < share and text == "0.0":
+        return "<0.1%"
+    if share < 1 and text == "100.0":
+        return ">99.9%"
+    return f"{text}%"
 
 
 def piece(template: str, macro: str, /, **context: Any) -> str:

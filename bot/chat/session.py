@@ -40,6 +40,14 @@ class ChatSession:
                                      message=choice.reply)
         return self._replies(mark)
 
+    def dispatch(self, view: dict, block_id: str, action_id: str, value, values: dict) -> dict:
+        """A choice in an input whose block has dispatch_action: Slack tells the bot at once (block_actions
+        with the form's state). The view as it is afterwards: the bot may have updated it."""
+        mark = self.driver.mark()
+        self.driver.block_action(self.user_id, action_id, value, block_id, view=view["id"], values=values)
+        self._settle(mark.calls)
+        return self.local.slack.view(view["id"]) or view
+
     def submit(self, view_id: str, values: dict) -> list[Reply]:
         mark = self.driver.mark()
         self.driver.view_submission(self.user_id, view_id, values)
@@ -53,8 +61,40 @@ class ChatSession:
         views = self.local.slack.open_views(self.user_id)
         return views[-1] if views else None
 
+    def close_modal(self, view: dict) -> None:
+        """The person closes the modal (its close button, or Esc): Slack tells the bot only when the view
+        asked for it (notify_on_close)."""
+        if view.get("notify_on_close"):
+            self.driver.view_closed(self.user_id, view["id"])
+        else:
+            self.local.slack.close_views(self.user_id)
+
+    def open_home(self) -> list[Reply]:
+        """The person opens the app's Home tab."""
+        mark = self.driver.mark()
+        self.driver.app_home_opened(self.user_id)
+        return self._replies(mark)
+
+    def shortcut(self, callback_id: str) -> list[Reply]:
+        """A global shortcut, from the composer's shortcut menu."""
+        mark = self.driver.mark()
+        self.driver.shortcut(self.user_id, callback_id)
+        return self._replies(mark)
+
+    def message_shortcut(self, callback_id: str, text: str) -> list[Reply]:
+        """A message shortcut, from the "More actions" menu of a message saying `text` (the person's own,
+        in #general)."""
+        mark = self.driver.mark()
+        self.driver.message_action(self.user_id, callback_id, text)
+        return self._replies(mark)
+
+    def names(self) -> dict[str, str]:
+        """Slack user id -> the name Slack shows in a mention."""
+        users = dict(self.local.slack.workspace.users)
+        return {uid: u["profile"].get("display_name") or u.get("real_name") or u["name"] for uid, u in users.items()}
+
     def screen(self, replies: list[Reply]) -> Screen:
-        screen = screen_of(replies, start=1)
+        screen = screen_of(replies, start=1, names=self.names())
         self.choices = screen.choices
         return screen
 

@@ -1,4 +1,4 @@
-"""`kam accounts ...`: find accounts, show their card, explain and set tiers.
+"""`kam accounts ...`: find accounts, show their card, rank mine or my team's, explain and set tiers.
 
 Each command imports the services it uses when it runs (see bot/cli/common.py)."""
 
@@ -61,16 +61,37 @@ def show(name: str, as_: str | None = AsOption, database: str | None = DatabaseO
     typer.echo(render("cli/account_card.txt.j2", card=card))
 
 
+PageOption = typer.Option(1, "--page", min=1, help="Which page of the ranked list.")
+PageSizeOption = typer.Option(10, "--limit", min=1, help="Accounts per page.")
+
+
 @app.command()
-def mine(as_: str = typer.Option(..., "--as", help="The rep's email."), limit: int = typer.Option(10, "--limit"),
-         database: str | None = DatabaseOption) -> None:
-    """A rep's accounts, the ones needing attention first."""
-    from kam_core.accounts.attention import my_accounts
+def mine(as_: str = typer.Option(..., "--as", help="The rep's email."), page: int = PageOption,
+         limit: int = PageSizeOption, database: str | None = DatabaseOption) -> None:
+    """A rep's accounts, the ones needing attention first (overdue follow-ups and quiet key accounts lead)."""
+    _ranked(as_, "mine", page, limit, database)
+
+
+@app.command()
+def team(as_: str = typer.Option(..., "--as", help="The manager's email."), page: int = PageOption,
+         limit: int = PageSizeOption, database: str | None = DatabaseOption) -> None:
+    """A manager's team: the accounts of the people who report to them and their own, ranked as `mine`."""
+    _ranked(as_, "team", page, limit, database)
+
+
+def _ranked(email: str, scope: str, page: int, limit: int, database: str | None) -> None:
+    from kam_core.accounts.attention import attention_page, leads_a_team
+    from kam_core.accounts.schemas import AttentionScope
 
     rt = runtime(database)
     with unit_of_work(rt) as session:
-        items = my_accounts(session, actor=actor_for(session, as_), policy=rt.policy, today=today(), limit=limit)
-    typer.echo(render("cli/mine.txt.j2", items=items))
+        actor = actor_for(session, email)
+        if scope == AttentionScope.team and not leads_a_team(actor):
+            typer.echo(render("cli/mine.txt.j2", team_for_managers=True), err=True)
+            raise typer.Exit(1)
+        found = attention_page(session, actor=actor, policy=rt.policy, today=today(), scope=AttentionScope(scope),
+                               offset=(page - 1) * limit, page_size=limit)
+    typer.echo(render("cli/mine.txt.j2", page=found))
 
 
 @app.command()

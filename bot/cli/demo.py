@@ -15,15 +15,20 @@ def demo(
     reps: int | None = typer.Option(None, "--reps", help="Sales reps (default one per 16 accounts)."),
     managers: int | None = typer.Option(None, "--managers", help="Managers (default one per 4 reps)."),
     seed: int = typer.Option(7, "--seed", help="Same seed, same data."),
-    force: bool = typer.Option(False, "--force", help="Replace a database that holds data not made by `kam demo`."),
+    force: bool = typer.Option(False, "--force", help="Replace the database even though it holds data `kam demo` "
+                                                      "did not write (imports, notes, changes since the demo)."),
+    if_empty: bool = typer.Option(False, "--if-empty", help="Only fill an empty database; one holding anything is "
+                                                            "left as it is (what `make run` does)."),
     database: str | None = DatabaseOption,
 ) -> None:
     """Create or refresh a deterministic demo dataset. It REPLACES the database's contents (all but the
-    pipeline stages); a database holding data that `kam demo` did not make is refused unless --force."""
+    pipeline stages), so it refuses a database holding anything it did not write itself (data from
+    elsewhere, or anything imported, logged or changed since the last demo) unless --force."""
     from pydantic import ValidationError
 
     from kam_core import schema
     from kam_core.demo import DemoSize, generate_demo
+    from kam_core.demo.guard import DemoWouldReplace, found_since_demo, holds_anything
 
     try:
         size = DemoSize(accounts=accounts, interactions=interactions, opportunities=opportunities, reps=reps,
@@ -34,7 +39,17 @@ def demo(
         raise typer.Exit(1) from None
     rt = runtime(database)
     schema.upgrade(rt.engine)
+    url = rt.engine.url.render_as_string(hide_password=True)
     with unit_of_work(rt) as session:
-        report = generate_demo(session, actor=Actor.system("demo"), policy=rt.policy, size=size, seed=seed,
-                               force=force)
-    typer.echo(render("demo_report.j2", report=report, database=rt.engine.url.render_as_string(hide_password=True)))
+        if if_empty and holds_anything(session):
+            typer.echo(render("cli/demo_refused.txt.j2", found=found_since_demo(session), database=url,
+                              given=database, kept=True))
+            return
+        try:
+            report = generate_demo(session, actor=Actor.system("demo"), policy=rt.policy, size=size, seed=seed,
+                                   force=force)
+        except DemoWouldReplace as refusal:
+            typer.echo(render("cli/demo_refused.txt.j2", found=refusal.found, database=url, given=database,
+                              kept=False), err=True)
+            raise typer.Exit(1) from None
+    typer.echo(render("demo_report.j2", report=report, database=url))

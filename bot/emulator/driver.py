@@ -138,7 +138,8 @@ class SlackDriver:
                         ) -> Response:
         """Submit a modal (the dict views.open returned, or its id) with inputs {block_id: {action_id: value}};
         values: str for text inputs, option value (or option dict) for selects and radios, list for
-        multi-selects and checkboxes, "YYYY-MM-DD" or date for datepickers. Then applies the ack's
+        multi-selects and checkboxes, "YYYY-MM-DD" or date for datepickers (anything else raises ValueError:
+        Slack's date picker cannot send it). Then applies the ack's
         response_action to the fake's modal stack, as Slack would."""
         view = self._view(view)
         self._acting(user_id)

@@ -95,8 +95,19 @@ def selection(element: dict, value: Any) -> dict:
     if kind in _MULTI:
         return {"selected_options": [_option(element, v) for v in value or []]}
     if kind in _PICKED:
-        return {_PICKED[kind]: value.isoformat() if isinstance(value, date) else value}
+        value = value.isoformat() if isinstance(value, date) else value
+        if kind == "datepicker" and value is not None and not _a_day(value):
+            raise ValueError(f"a datepicker sends a real day as YYYY-MM-DD, never {value!r}")
+        return {_PICKED[kind]: value}
     return {"value": value}
+
+
+def _a_day(value: Any) -> bool:
+    """What Slack's date picker can hold: a calendar day, written YYYY-MM-DD."""
+    try:
+        return isinstance(value, str) and len(value) == 10 and date.fromisoformat(value).isoformat() == value
+    except ValueError:
+        return False
 
 
 def _initial(element: dict) -> Any:

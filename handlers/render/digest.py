@@ -4,6 +4,7 @@ Layout: a header and an intro line, then per section one text block (its top ite
 and "and N more") and, for sections that list accounts, one actions block with a
 button per account that opens its card. The layout is fixed (26 blocks at most),
 so no data can push the message past Slack's limit; the builder cuts the lists.
+A week that has not started yet gets the header and one line saying there is nothing yet.
 """
 
 from itertools import count
@@ -13,6 +14,7 @@ from handlers.render import Message
 from handlers.render.blocks import MESSAGE_BLOCK_LIMIT, actions, button, context, divider, header, section
 from kam_core.digests.schedule import Schedule
 from kam_core.digests.schemas import DigestData
+from kam_core.digests.week import WeekState
 from templates import piece
 
 T = "slack/digest.j2"
@@ -32,18 +34,20 @@ def digest_message(d: DigestData) -> Message:
                           str(account_id)) for account_id, name in list(seen.items())[:MAX_BUTTONS]]
         return [section(text), *([actions(*buttons)] if buttons else [])]
 
-    blocks = [header(piece(T, "title", d=d)), context(piece(T, "intro", d=d)),
-              section(piece(T, "movement", mv=d.movement, currency=d.currency))]
+    blocks = [header(piece(T, "title", d=d)), context(piece(T, "intro", d=d))]
+    if d.state == WeekState.future:  # nothing has happened yet: no figures, not even zeros
+        return Message(text=piece(T, "notification", d=d), blocks=[*blocks, section(piece(T, "not_yet", d=d))])
+    blocks.append(section(piece(T, "movement", d=d)))
     for kind in DEAL_KINDS:
         deals = getattr(d.movement, kind)
         if deals.items:
             blocks += with_buttons(piece(T, "deals", kind=kind, section=deals), deals.items)
-    blocks += [section(piece(T, "pipeline", p=d.pipeline, currency=d.currency)), divider()]
-    blocks += with_buttons(piece(T, "untouched", s=d.untouched), d.untouched.items)
+    blocks += [section(piece(T, "pipeline", d=d)), divider()]
+    blocks += with_buttons(piece(T, "untouched", s=d.untouched, d=d), d.untouched.items)
     blocks += with_buttons(piece(T, "plans", s=d.plans), d.plans.items)
-    blocks += [section(piece(T, "follow_ups", s=d.follow_ups)), divider()]
+    blocks += [section(piece(T, "follow_ups", s=d.follow_ups, d=d)), divider()]
     blocks += with_buttons(piece(T, "tier_changes", s=d.tier_changes), d.tier_changes.items)
-    blocks += [section(piece(T, "coverage", s=d.coverage))]
+    blocks += [section(piece(T, "coverage", s=d.coverage, d=d))]
     blocks += with_buttons(piece(T, "complaints", s=d.complaints), d.complaints.items)
     assert len(blocks) <= MESSAGE_BLOCK_LIMIT  # the layout above is fixed; see the docstring
     return Message(text=piece(T, "notification", d=d), blocks=blocks)

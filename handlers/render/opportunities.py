@@ -12,17 +12,26 @@ OPTION_TEXT_LIMIT = 75
 MAX_OPTIONS = 100
 
 
+def _row(o: OpportunityView, n: int) -> dict:
+    if not o.may_move:
+        return section(piece(T, "row", o=o))
+    return section(piece(T, "row", o=o), accessory=button(piece(T, "move_button"), f"{ActionId.move_stage}:{n}",
+                                                          f"{o.id}:{o.version}"))
+
+
 def opportunities_message(account_name: str, opportunities: list[OpportunityView]) -> Message:
-    """The account's open deals in the order given, each with a "Move stage" button."""
+    """The account's open deals in the order given; a "Move stage" button on each the viewer may move,
+    and a line up front saying who can move the others."""
     if not opportunities:
         text = piece(T, "no_deals", account_name=account_name)
         return Message(text=text, blocks=[section(text)])
     shown = opportunities[:MAX_ROWS]
     blocks = [header(piece(T, "title", account_name=account_name)),
               section(piece(T, "intro", count=len(opportunities)))]
-    blocks += [section(piece(T, "row", o=o), accessory=button(piece(T, "move_button"), f"{ActionId.move_stage}:{n}",
-                                                              f"{o.id}:{o.version}"))
-               for n, o in enumerate(shown)]
+    unmovable = sum(not o.may_move for o in shown)
+    if unmovable:
+        blocks.append(context(piece(T, "who_can_move", unmovable=unmovable, total=len(shown))))
+    blocks += [_row(o, n) for n, o in enumerate(shown)]
     if len(opportunities) > len(shown):
         blocks.append(context(piece(T, "more", count=len(opportunities) - len(shown), shown=len(shown))))
     return Message(text=piece(T, "notification", account_name=account_name, count=len(opportunities)), blocks=blocks)
@@ -37,7 +46,18 @@ def _option(stage: StageView) -> dict:
 
 
 def stage_modal(opportunity: OpportunityView, stages: list[StageView], private_metadata: str) -> dict:
-    """A modal choosing the deal's next stage; the current one is preselected."""
+    """A modal choosing the deal's next stage; the current one is preselected. For a viewer who may
+    not move the deal (a button from an older list) it says so and who can, with nothing to submit."""
+    if not opportunity.may_move:
+        return {
+            "type": "modal",
+            "callback_id": CallbackId.stage_modal,
+            "title": _plain(piece(T, "modal_title"), MODAL_TEXT_LIMIT),
+            "close": _plain(piece(T, "modal_close"), MODAL_TEXT_LIMIT),
+            "private_metadata": private_metadata,
+            "blocks": [section(piece(T, "modal_intro", o=opportunity)),
+                       context(piece(T, "who_can_move", unmovable=1, total=1))],
+        }
     options = [_option(s) for s in stages[:MAX_OPTIONS]]
     current = next((o for o, s in zip(options, stages) if s.id == opportunity.stage_id), None)
     select = {"type": "static_select", "action_id": ActionId.stage_select, "options": options}

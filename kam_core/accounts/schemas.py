@@ -1,4 +1,5 @@
 from datetime import date, datetime
+from enum import StrEnum
 
 from pydantic import BaseModel
 
@@ -61,15 +62,56 @@ class AccountCard(BaseModel):
     whitespace: list[str]
 
 
+class AttentionScope(StrEnum):
+    mine = "mine"  # the accounts I own or am on the team of
+    team = "team"  # those, and the accounts owned by the people who report to me
+
+
 class AttentionItem(BaseModel):
     account_id: int
     name: str
     tier: Tier
-    score: float
+    owner_name: str | None
+    # The ranking (kam_core.accounts.attention): band 1 a late promise or a quiet key account,
+    # 2 anything else wrong, 3 all good; then tier, then days_late, most first.
+    band: int
+    days_late: int
     days_since_touch: int | None
     cadence_days: int
     overdue_follow_ups: int
+    oldest_overdue_days: int | None  # how late the oldest overdue follow-up is; None: none overdue
     plan_health: HealthAssessment | None
-    # Codes, worst first: stale, overdue_follow_ups, plan_off_track, plan_at_risk.
+    # Codes, worst first: overdue_follow_ups, stale, plan_off_track, plan_at_risk.
     reasons: list[str]
 
+
+class AttentionPage(BaseModel):
+    """One page of the ranked list, and what it needs to say "and N more" and to turn the page."""
+
+    scope: AttentionScope
+    items: list[AttentionItem]
+    offset: int  # of the first item in the whole ranked list
+    page_size: int
+    total: int
+    needing_attention: int  # in the whole list, not only this page
+    reports: int | None = None  # team: how many people report to the actor
+
+    @property
+    def first(self) -> int:
+        return self.offset + 1 if self.items else 0
+
+    @property
+    def last(self) -> int:
+        return self.offset + len(self.items)
+
+    @property
+    def more(self) -> int:
+        return self.total - self.last
+
+    @property
+    def next_offset(self) -> int | None:
+        return self.last if self.more > 0 else None
+
+    @property
+    def previous_offset(self) -> int | None:
+        return max(0, self.offset - self.page_size) if self.offset > 0 else None

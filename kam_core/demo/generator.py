@@ -6,9 +6,10 @@ demo always looks current. Rows go in with Core bulk inserts and ids chosen here
 (kam_core.demo.writer), so even 100,000 accounts and a million interactions take
 no round trip per row.
 
-A demo replaces the database's contents (all but the pipeline stages). It refuses
-a database holding data it did not make, unless forced; it recognises its own work
-by the audit_log row with action "demo" it leaves behind.
+A demo replaces the database's contents (all but the pipeline stages). Unless forced,
+it refuses a database holding anything it did not write itself: data from elsewhere,
+or anything imported, logged or changed since the last demo (kam_core.demo.guard,
+from the snapshot the demo leaves in its audit_log row with action "demo").
 """
 
 import random
@@ -29,9 +30,10 @@ from kam_core.demo.accounts import AccountSeed, plan_accounts, write_accounts
 from kam_core.demo.activity import write_activity
 from kam_core.demo.context import Context, StageInfo, Staff
 from kam_core.demo.schemas import DemoReport, DemoSize, DemoUser
-from kam_core.demo.writer import DEMO_ACTION, BulkWriter, data_tables, holds_data, made_by_demo, wipe
+from kam_core.demo.guard import DemoWouldReplace, found_since_demo, snapshot
+from kam_core.demo.writer import DEMO_ACTION, BulkWriter, data_tables, holds_data, wipe
 from kam_core.enums import AccountStatus, Role, Tier
-from kam_core.errors import InvalidInput, NotDemoDatabase
+from kam_core.errors import InvalidInput
 from kam_core.opportunities.models import Stage
 from kam_core.people.models import Person
 from kam_core.permissions import Action, require
@@ -57,8 +59,10 @@ def generate_demo(session: Session, *, actor: Actor, policy: Policy, size: DemoS
     started = time.perf_counter()
     size = size.resolved()
     replaced = holds_data(session)
-    if replaced and not made_by_demo(session) and not force:
-        raise NotDemoDatabase()
+    if replaced and not force:
+        found = found_since_demo(session)
+        if found.anything:
+            raise DemoWouldReplace(found)
     wipe(session)
     writer = BulkWriter(session, data_tables())
     ctx = Context(rng=random.Random(seed), today=today or utcnow().date(), writer=writer, policy=policy)
@@ -76,8 +80,9 @@ def generate_demo(session: Session, *, actor: Actor, policy: Policy, size: DemoS
     bump_all(session)  # bulk inserts bypass the ORM hook that would do it
     refresh_statistics(session)
     tiers = recompute_tiers(session, policy=policy, actor=actor, now=utcnow())
+    session.flush()
     record(session, actor=actor, action=DEMO_ACTION, entity="database", entity_id=None,
-           changes={"seed": seed, **size.model_dump()})
+           changes={"seed": seed, **size.model_dump(), "tables": snapshot(session)})
     session.flush()
     example = next((s for s in seeds if s.features.get("demo") == "key_fresh"), None)
     counts = {**writer.counts, "tier_changes": tiers.changed}

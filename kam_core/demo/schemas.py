@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
@@ -49,3 +49,22 @@ class DemoReport(BaseModel):
     # Seconds spent inserting per table, and in total; for the benchmark.
     insert_seconds: dict[str, float]
     total_seconds: float
+
+
+class Found(BaseModel):
+    """What a demo would replace that it did not write: since the last demo, or everything when no demo
+    made the database (kam_core.demo.guard)."""
+
+    made_by_demo: bool
+    demo_at: datetime | None = None
+    seed: int | None = None
+    # Table -> rows written since the demo (every row of a database the demo did not make).
+    added: dict[str, int] = {}
+    # Table -> rows the demo wrote that were changed since.
+    changed: dict[str, int] = {}
+    # Audit-log action -> entries since the demo: what people (and imports) did.
+    done: dict[str, int] = {}
+
+    @property
+    def anything(self) -> bool:
+        return bool(self.added or self.changed or self.done)

@@ -15,11 +15,11 @@ from sqlalchemy import Table, delete, exists, insert, select, text
 from sqlalchemy.orm import Session
 
 from kam_core import models
-from kam_core.audit.models import AuditEntry
 from kam_core.base import UTCDateTime
 
 # The pipeline stages come with the schema (migration 0001); the demo uses them and keeps them.
 KEPT_TABLES = {"stages"}
+# The marker: `kam demo` writes an audit_log row with this action; nothing else does (kam_core.demo.guard).
 DEMO_ACTION = "demo"
 CHUNK_ROWS = 20_000
 
@@ -53,11 +53,6 @@ def data_tables() -> list[Table]:
 
 def holds_data(session: Session) -> bool:
     return any(session.scalar(select(exists().select_from(table))) for table in data_tables())
-
-
-def made_by_demo(session: Session) -> bool:
-    """The marker: `kam demo` writes an audit_log row with action "demo"; nothing else does."""
-    return bool(session.scalar(select(exists().where(AuditEntry.action == DEMO_ACTION))))
 
 
 def wipe(session: Session) -> None:

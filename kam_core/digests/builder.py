@@ -5,38 +5,45 @@ are shared out here to the managers whose team owns the account (an owner can be
 two teams), filtered to each manager's own local week, ordered, and cut to the top
 items. The statement count depends on neither the number of accounts nor of managers.
 
-What each section means (the week is Monday 00:00 to Monday 00:00 in the manager's
-timezone; "as of" is the Monday after it):
+Every figure is as of one moment (kam_core.digests.team): the end of the manager's week
+(Monday 00:00 to Monday 00:00 in their timezone) once it has ended, else now; a week not
+yet started holds nothing. What each section means:
 - new: deals created in the week; advanced / won / lost: the deal's net stage move
   over the week (first "from" stage to last "to" stage), advanced meaning a later
-  open stage; slipped: open deals whose expected close date fell in the week, i.e.
-  passed without the deal closing. A close date moved later is not derivable (the
-  date's history is not kept), so it is not reported.
-- pipeline: the open pipeline now, weighted by probability, by stage and by lever.
-- untouched: key accounts whose last touch before the week's end is older than the
-  key-tier cadence (or never touched), as of the Monday after the week.
-- plans: current plans that are at risk or off track as of that Monday, with reasons.
-- follow-ups: open follow-ups due before that Monday, per rep (their owner).
+  open stage; slipped: deals still open at that moment whose expected close date fell
+  in the week before that moment's day, i.e. passed without the deal closing (kam_core.digests.as_of).
+  A close date moved later is not derivable (the date's history is not kept), so it is not reported.
+- pipeline: the deals open at that moment, in the stage they were in then, weighted by probability,
+  by stage and by lever.
+- untouched: key accounts whose last touch before that moment is older than the key-tier
+  cadence (or never touched).
+- plans: current plans that are at risk or off track today, with reasons (as the account card
+  shows them: action, objective and review history is not kept).
+- follow-ups: follow-ups open at that moment and due before its day, per rep (their owner).
 - tier changes: TierChange rows in the week. coverage: per rep owning key accounts,
   how many of them were touched in the week and the touches per key account.
 - complaints: interactions of kind complaint in the week.
+Deals are listed with their own owner (Opportunity.owner, as on the deal card); they belong to the
+team that owns their account.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
 from kam_core.actors import Actor
-from kam_core.digests import queries
+from kam_core.clock import utcnow
+from kam_core.digests import as_of, queries
+from kam_core.digests.as_of import Moves, aware
 from kam_core.digests.schemas import (
     TOP, ComplaintItem, DealItem, DigestData, Movement, PipelineLine, PlanItem, RepCoverage, RepFollowUps,
     Section, TierChangeItem, UntouchedItem, WeightedPipeline,
 )
-from kam_core.digests.team import Teams, load_teams
-from kam_core.digests.week import parse_week
+from kam_core.digests.team import ManagerWeek, Teams, load_teams
+from kam_core.digests.week import WeekState, parse_week
 from kam_core.enums import PlanHealth
 from kam_core.errors import NotFound
 from kam_core.opportunities.service import CENT, NO_LEVER
@@ -55,8 +62,9 @@ class _Rows:
     accounts: int = 0
     new: list = field(default_factory=list)
     moves: dict = field(default_factory=dict)  # opportunity id -> (first from stage, last row)
-    slipped: list = field(default_factory=list)
-    pipeline: list = field(default_factory=list)
+    due: list = field(default_factory=list)  # deals whose close date is in the week
+    pipeline: list = field(default_factory=list)  # as_of.PipelineRow-like groups of open deals
+    unsettled: list = field(default_factory=list)  # deals whose stage then is worked out from the moves
     key: list = field(default_factory=list)
     plans: dict = field(default_factory=lambda: defaultdict(list))  # account id -> [(plan, name, owner)]
     follow_ups: list = field(default_factory=list)
@@ -65,36 +73,45 @@ class _Rows:
     complaints: list = field(default_factory=list)
 
 
+@dataclass
+class _Shared:
+    """What every manager's digest reads the same way."""
+
+    stages: dict
+    later_moves: Moves
+
+
 def build_digest(session: Session, *, actor: Actor, policy: Policy, manager_id: int, week: str,
-                 default_timezone: str = "UTC", top: int = TOP) -> DigestData:
+                 default_timezone: str = "UTC", top: int = TOP, now: datetime | None = None) -> DigestData:
     """One manager's digest; only that manager (or an admin) may read it."""
     require(actor, Action.see_team_digest, allowed=may_see_team(actor, manager_id=manager_id))
     found = build_digests(session, actor=Actor.system("digest"), policy=policy, week=week, manager_ids=[manager_id],
-                          default_timezone=default_timezone, top=top)
+                          default_timezone=default_timezone, top=top, now=now)
     if not found:
         raise NotFound(what="manager", name=str(manager_id))
     return found[0]
 
 
 def build_digests(session: Session, *, actor: Actor, policy: Policy, week: str, manager_ids: list[int] | None = None,
-                  default_timezone: str = "UTC", top: int = TOP) -> list[DigestData]:
-    """The digests of the given managers (all active managers when None) for an ISO week."""
+                  default_timezone: str = "UTC", top: int = TOP, now: datetime | None = None) -> list[DigestData]:
+    """The digests of the given managers (all active managers when None) for an ISO week, as of `now`."""
     require(actor, Action.see_team_digest, allowed=manager_ids is not None and set(manager_ids) == {actor.person_id})
-    teams = load_teams(session, week=parse_week(week), manager_ids=manager_ids, default_timezone=default_timezone)
+    teams = load_teams(session, week=parse_week(week), manager_ids=manager_ids, default_timezone=default_timezone,
+                       now=now or utcnow())
     if not teams.managers:
         return []
-    shares, stages = _gather(session, teams)
-    return [_digest(teams, manager_id, share, stages, policy, top) for manager_id, share in shares.items()]
+    shares, shared = _gather(session, teams)
+    return [_digest(teams, manager_id, share, shared, policy, top) for manager_id, share in shares.items()]
 
 
-def _gather(session: Session, teams: Teams) -> tuple[dict[int, "_Rows"], dict]:
-    members, window = teams.members_query, teams.window
+def _gather(session: Session, teams: Teams) -> tuple[dict[int, "_Rows"], _Shared]:
+    members, window, since = teams.members_query, teams.window, teams.earliest_as_of
     shares: dict = {m: _Rows() for m in teams.managers}
 
     def spread(found, *, timed: bool = False):
         for row in found:
             for m in teams.managers_of.get(row.owner_id, ()):
-                if not timed or teams.managers[m].covers(_aware(row.at)):
+                if not timed or teams.managers[m].covers(aware(row.at)):
                     yield shares[m], row
 
     for owner_id, count in queries.account_counts(session, members).items():
@@ -105,16 +122,18 @@ def _gather(session: Session, teams: Teams) -> tuple[dict[int, "_Rows"], dict]:
     for share, row in spread(queries.stage_changes(session, members, window), timed=True):
         first_from = share.moves[row.id][0] if row.id in share.moves else row.from_stage_id
         share.moves[row.id] = (first_from, row)
-    for share, row in spread(queries.slipped_deals(session, members, teams.first_day, teams.last_day)):
-        share.slipped.append(row)
-    for share, row in spread(queries.pipeline(session, members)):
+    for share, row in spread(queries.due_in_week(session, members, teams.first_day, teams.last_day, window[1])):
+        share.due.append(row)
+    for share, row in spread(queries.settled_pipeline(session, members, since)):
         share.pipeline.append(row)
+    for share, row in spread(queries.unsettled_deals(session, members, since, window[1])):
+        share.unsettled.append(row)
     for share, row in spread(queries.key_accounts(session, members, window[1])):
         share.key.append(row)
     for plan, name, owner_id in queries.plans(session, members):
         for m in teams.managers_of.get(owner_id, ()):
             shares[m].plans[plan.account_id].append((plan, name, owner_id))
-    for share, row in spread(queries.overdue_follow_ups(session, members, teams.as_of)):
+    for share, row in spread(queries.open_follow_ups(session, members, teams.latest_as_of_day, since)):
         share.follow_ups.append(row)
     for share, row in spread(queries.tier_changes(session, members, window), timed=True):
         share.tiers.append(row)
@@ -122,19 +141,34 @@ def _gather(session: Session, teams: Teams) -> tuple[dict[int, "_Rows"], dict]:
         share.touches.append(row)
     for share, row in spread(queries.complaints(session, members, window), timed=True):
         share.complaints.append(row)
-    return shares, queries.stages(session)
+    return shares, _Shared(stages=queries.stages(session), later_moves=Moves(queries.moves_since(session, members,
+                                                                                                   since)))
 
 
-def _digest(teams: Teams, manager_id: int, rows: _Rows, stages: dict, policy: Policy, top: int) -> DigestData:
+def _digest(teams: Teams, manager_id: int, rows: _Rows, shared: _Shared, policy: Policy, top: int) -> DigestData:
     manager = teams.managers[manager_id]
     person = manager.person
-    return DigestData(
+    heading = dict(
         manager_id=person.id, manager_name=person.name, manager_email=person.email,
         slack_user_id=person.slack_user_id, timezone=manager.timezone, week=teams.week,
-        week_start=teams.first_day, week_end=teams.last_day, team_size=len(manager.members), accounts=rows.accounts,
-        movement=_movement(rows, stages, teams.names, top), pipeline=_pipeline(rows.pipeline, stages),
-        untouched=_untouched(rows.key, teams, policy, top), plans=_plans(rows.plans, teams, policy, top),
-        follow_ups=_follow_ups(rows.follow_ups, teams, top), tier_changes=_tier_changes(rows.tiers, top),
+        week_start=teams.first_day, week_end=teams.last_day, state=manager.state, as_of=manager.as_of,
+        as_of_day=manager.as_of_day, today=manager.today, team_size=len(manager.members), accounts=rows.accounts,
+    )
+    if manager.state == WeekState.future:
+        return DigestData(**heading)  # nothing has happened yet: no figure is made up
+    stages, moves, moment = shared.stages, shared.later_moves, manager.as_of
+
+    def stage_then(row) -> int:
+        return moves.stage_at(row.id, row.stage_id, moment)
+
+    slipped = [r for r in rows.due if as_of.slipped(r, moves, stages, moment, manager.as_of_day)]
+    pipeline = rows.pipeline + as_of.pipeline_rows(rows.unsettled, moves, stages, moment)
+    return DigestData(
+        **heading,
+        movement=_movement(rows, slipped, stages, stage_then, top), pipeline=_pipeline(pipeline, stages),
+        untouched=_untouched(rows.key, manager, teams, policy, top),
+        plans=_plans(rows.plans, manager, teams, policy, top),
+        follow_ups=_follow_ups(rows.follow_ups, manager, teams, top), tier_changes=_tier_changes(rows.tiers, top),
         coverage=_coverage(rows.key, rows.touches, teams.names, top),
         complaints=_complaints(rows.complaints, top),
     )
@@ -144,22 +178,23 @@ def _top(items: list, key, top: int) -> tuple[list, int]:
     return sorted(items, key=key)[:top], len(items)
 
 
-def _deal(row, stages: dict, names: dict, *, stage_id: int | None = None, from_stage: int | None = None) -> DealItem:
+def _deal(row, stages: dict, *, stage_id: int | None = None, from_stage: int | None = None) -> DealItem:
     return DealItem(opportunity_id=row.id, name=row.name, account_id=row.account_id, account_name=row.account_name,
-                    owner_name=names.get(row.owner_id), amount=row.amount, currency=row.currency,
+                    owner_name=row.deal_owner_name, amount=row.amount, currency=row.currency,
                     stage=stages[stage_id or row.stage_id].name,
                     from_stage=stages[from_stage].name if from_stage in stages else None,
                     expected_close_date=row.expected_close_date)
 
 
-def _deals(found: list, stages: dict, names: dict, top: int) -> Section[DealItem]:
+def _deals(found: list, stages: dict, top: int) -> Section[DealItem]:
     """`found` holds (row, to stage, from stage); biggest deals first."""
     chosen, total = _top(found, lambda f: (-f[0].amount, f[0].id), top)
-    return Section[DealItem](items=[_deal(r, stages, names, stage_id=to, from_stage=fr) for r, to, fr in chosen],
+    return Section[DealItem](items=[_deal(r, stages, stage_id=to, from_stage=fr) for r, to, fr in chosen],
                              total=total)
 
 
-def _movement(rows: _Rows, stages: dict, names: dict, top: int) -> Movement:
+def _movement(rows: _Rows, slipped: list, stages: dict, stage_then, top: int) -> Movement:
+    """New and slipped deals are shown in the stage they were in at the digest's moment (`stage_then`)."""
     advanced, won, lost = [], [], []
     for first_from, last in rows.moves.values():
         to = stages[last.to_stage_id]
@@ -171,12 +206,12 @@ def _movement(rows: _Rows, stages: dict, names: dict, top: int) -> Movement:
         elif to.is_open and before is not None and to.position > before.position:
             advanced.append((last, to.id, first_from))
     return Movement(
-        new=_deals([(r, None, None) for r in rows.new], stages, names, top),
+        new=_deals([(r, stage_then(r), None) for r in rows.new], stages, top),
         new_amount=sum((r.amount for r in rows.new), Decimal(0)),
-        advanced=_deals(advanced, stages, names, top),
-        slipped=_deals([(r, None, None) for r in rows.slipped], stages, names, top),
-        won=_deals(won, stages, names, top), won_amount=sum((f[0].amount for f in won), Decimal(0)),
-        lost=_deals(lost, stages, names, top), lost_amount=sum((f[0].amount for f in lost), Decimal(0)),
+        advanced=_deals(advanced, stages, top),
+        slipped=_deals([(r, stage_then(r), None) for r in slipped], stages, top),
+        won=_deals(won, stages, top), won_amount=sum((f[0].amount for f in won), Decimal(0)),
+        lost=_deals(lost, stages, top), lost_amount=sum((f[0].amount for f in lost), Decimal(0)),
     )
 
 
@@ -185,28 +220,31 @@ def _pipeline(found: list, stages: dict) -> WeightedPipeline:
     by_lever: dict = defaultdict(lambda: [0, Decimal(0), Decimal(0)])
     total = [0, Decimal(0), Decimal(0)]
     for row in found:
-        lever = row.lever.value if row.lever else NO_LEVER
-        for bucket in (by_stage[row.stage_id], by_lever[lever], total):
+        for bucket in (by_stage[row.stage_id], by_lever[row.lever or None], total):
             bucket[0] += row.count
             bucket[1] += Decimal(row.amount)
             bucket[2] += Decimal(row.amount_x_probability)
 
-    def line(label: str, cell: list) -> PipelineLine:
+    def line(label: str, cell: list, **extra) -> PipelineLine:
         return PipelineLine(label=label, count=cell[0], amount=cell[1].quantize(CENT),
-                            weighted_amount=(cell[2] / 100).quantize(CENT))
+                            weighted_amount=(cell[2] / 100).quantize(CENT), **extra)
+
+    def lever_label(lever) -> str:
+        return lever.value if lever else NO_LEVER
 
     return WeightedPipeline(
         total=line("total", total),
         by_stage=[line(stages[s].name, c) for s, c in sorted(by_stage.items(), key=lambda i: stages[i[0]].position)],
-        by_lever=[line(lever, c) for lever, c in sorted(by_lever.items(), key=lambda i: (-i[1][2], i[0]))],
+        by_lever=[line(lever_label(lever), c, lever=lever)
+                  for lever, c in sorted(by_lever.items(), key=lambda i: (-i[1][2], lever_label(i[0])))],
     )
 
 
-def _untouched(found: list, teams: Teams, policy: Policy, top: int) -> Section[UntouchedItem]:
+def _untouched(found: list, manager: ManagerWeek, teams: Teams, policy: Policy, top: int) -> Section[UntouchedItem]:
     cadence = policy.cadence.key_days
     quiet = []
     for row in found:
-        days = (teams.as_of - _day(row.last_touch)).days if row.last_touch is not None else None
+        days = (manager.as_of_day - _day(row.last_touch)).days if row.last_touch is not None else None
         if days is None or days > cadence:
             quiet.append(UntouchedItem(account_id=row.id, account_name=row.name,
                                        owner_name=teams.names.get(row.owner_id), days_since_touch=days,
@@ -216,12 +254,12 @@ def _untouched(found: list, teams: Teams, policy: Policy, top: int) -> Section[U
     return Section[UntouchedItem](items=chosen, total=total)
 
 
-def _plans(by_account: dict, teams: Teams, policy: Policy, top: int) -> Section[PlanItem]:
+def _plans(by_account: dict, manager: ManagerWeek, teams: Teams, policy: Policy, top: int) -> Section[PlanItem]:
     troubled = []
     for account_id, found in by_account.items():
-        plan = current_plan([p for p, _, _ in found], teams.as_of)
+        plan = current_plan([p for p, _, _ in found], manager.today)
         _, name, owner_id = next(f for f in found if f[0] is plan)
-        health = assess(plan, today=teams.as_of, policy=policy.plan_health)
+        health = assess(plan, today=manager.today, policy=policy.plan_health)
         if health.status in PLAN_ORDER:
             troubled.append(PlanItem(account_id=account_id, account_name=name, owner_name=teams.names.get(owner_id),
                                      status=health.status, reasons=health.reasons))
@@ -229,18 +267,26 @@ def _plans(by_account: dict, teams: Teams, policy: Policy, top: int) -> Section[
     return Section[PlanItem](items=chosen, total=total)
 
 
-def _follow_ups(found: list, teams: Teams, top: int) -> Section[RepFollowUps]:
-    reps = [RepFollowUps(rep_name=teams.names.get(r.owner_id, "?"), overdue=r.count,
-                         oldest_days=(teams.as_of - _day(r.oldest)).days) for r in found]
+def _follow_ups(found: list, manager: ManagerWeek, teams: Teams, top: int) -> Section[RepFollowUps]:
+    """`found` holds (owner, due day, count) rows; only days before the manager's as-of day count."""
+    overdue: dict[int, tuple[int, date]] = {}
+    for row in found:
+        due = _day(row.due_on)
+        if due < manager.as_of_day:
+            count, oldest = overdue.get(row.owner_id, (0, due))
+            overdue[row.owner_id] = (count + row.count, min(oldest, due))
+    reps = [RepFollowUps(rep_name=teams.names.get(owner_id, "?"), overdue=count,
+                         oldest_days=(manager.as_of_day - oldest).days)
+            for owner_id, (count, oldest) in overdue.items()]
     chosen, total = _top(reps, lambda r: (-r.overdue, -r.oldest_days, r.rep_name), top)
     return Section[RepFollowUps](items=chosen, total=total)
 
 
 def _tier_changes(found: list, top: int) -> Section[TierChangeItem]:
-    chosen, total = _top(found, lambda r: (-_aware(r.at).timestamp(), r.account_name), top)
+    chosen, total = _top(found, lambda r: (-aware(r.at).timestamp(), r.account_name), top)
     return Section[TierChangeItem](items=[TierChangeItem(
         account_id=r.account_id, account_name=r.account_name, old_tier=r.old_tier, new_tier=r.new_tier,
-        reason=r.reason, changed_at=_aware(r.at)) for r in chosen], total=total)
+        reason=r.reason, changed_at=aware(r.at)) for r in chosen], total=total)
 
 
 def _coverage(key: list, touches: list, names: dict, top: int) -> Section[RepCoverage]:
@@ -260,16 +306,10 @@ def _coverage(key: list, touches: list, names: dict, top: int) -> Section[RepCov
 
 
 def _complaints(found: list, top: int) -> Section[ComplaintItem]:
-    chosen, total = _top(found, lambda r: (-_aware(r.at).timestamp(), r.account_name), top)
+    chosen, total = _top(found, lambda r: (-aware(r.at).timestamp(), r.account_name), top)
     return Section[ComplaintItem](items=[ComplaintItem(
-        account_id=r.account_id, account_name=r.account_name, author_name=r.author_name, occurred_at=_aware(r.at),
+        account_id=r.account_id, account_name=r.account_name, author_name=r.author_name, occurred_at=aware(r.at),
         text=r.text or "") for r in chosen], total=total)
-
-
-def _aware(value) -> datetime:
-    if isinstance(value, str):  # SQLite may hand back an aggregate of a datetime column as text
-        value = datetime.fromisoformat(value)
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _day(value) -> date:

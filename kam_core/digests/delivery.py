@@ -112,7 +112,8 @@ def send_digests(sessions: sessionmaker[Session], messenger: Messenger | None, *
     for target_week, people in targets.items():
         with sessions() as session:
             digests = build_digests(session, actor=Actor.system("digest"), policy=policy, week=target_week,
-                                    manager_ids=[p.id for p in people], default_timezone=default_timezone)
+                                    manager_ids=[p.id for p in people], default_timezone=default_timezone,
+                                    now=now)
         for digest in digests:
             results.append(_deliver(sessions, messenger, digest, render(digest), worker=worker, dry_run=dry_run))
     return sorted(results, key=lambda r: (r.manager_name, r.manager_email))

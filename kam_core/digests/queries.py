@@ -5,7 +5,7 @@ to managers in Python (kam_core.digests.builder)."""
 
 from datetime import date, datetime
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -29,14 +29,19 @@ def account_counts(session: Session, members: Select) -> dict[int, int]:
                                 .group_by(Account.owner_id)).all())
 
 
-def _deal_columns():
-    return (Opportunity.id, Opportunity.name, Opportunity.amount, Opportunity.currency, Opportunity.stage_id,
-            Opportunity.expected_close_date, Account.id.label("account_id"), Account.name.label("account_name"),
-            Account.owner_id)
+def _deals(*extra) -> Select:
+    """Deals with their account and the deal's own owner's name (the owner the deal card shows);
+    Account.owner_id says whose team the deal is in."""
+    owner = aliased(Person)
+    return (select(Opportunity.id, Opportunity.name, Opportunity.amount, Opportunity.currency, Opportunity.stage_id,
+                   Opportunity.expected_close_date, Opportunity.created_at, Account.id.label("account_id"),
+                   Account.name.label("account_name"), Account.owner_id, owner.name.label("deal_owner_name"), *extra)
+            .select_from(Opportunity).join(Account, Account.id == Opportunity.account_id)
+            .outerjoin(owner, owner.id == Opportunity.owner_id))
 
 
 def new_deals(session: Session, members: Select, window: tuple[datetime, datetime]):
-    return session.execute(select(*_deal_columns(), Opportunity.created_at.label("at")).join(Account)
+    return session.execute(_deals(Opportunity.created_at.label("at"))
                            .where(Account.owner_id.in_(members), Opportunity.created_at >= window[0],
                                   Opportunity.created_at < window[1])).all()
 
@@ -44,30 +49,59 @@ def new_deals(session: Session, members: Select, window: tuple[datetime, datetim
 def stage_changes(session: Session, members: Select, window: tuple[datetime, datetime]):
     """Every stage move in the window, oldest first, with its deal."""
     return session.execute(
-        select(*_deal_columns(), StageChange.from_stage_id, StageChange.to_stage_id, StageChange.changed_at.label("at"))
-        .join(Opportunity, Opportunity.id == StageChange.opportunity_id).join(Account)
+        _deals(StageChange.from_stage_id, StageChange.to_stage_id, StageChange.changed_at.label("at"))
+        .join(StageChange, StageChange.opportunity_id == Opportunity.id)
         .where(Account.owner_id.in_(members), StageChange.changed_at >= window[0], StageChange.changed_at < window[1])
         .order_by(StageChange.changed_at, StageChange.id)).all()
 
 
-def slipped_deals(session: Session, members: Select, first_day: date, last_day: date):
-    """Open deals whose expected close date fell in the week: it passed and they did not close."""
-    return session.execute(select(*_deal_columns()).join(Account).join(Stage, Stage.id == Opportunity.stage_id)
-                           .where(Account.owner_id.in_(members), Stage.is_open,
-                                  Opportunity.expected_close_date >= first_day,
-                                  Opportunity.expected_close_date <= last_day)).all()
+def due_in_week(session: Session, members: Select, first_day: date, last_day: date, before: datetime):
+    """Deals created before `before` whose expected close date is in the week, in any stage now: whether
+    one slipped depends on its stage at the digest's moment (kam_core.digests.as_of)."""
+    return session.execute(_deals().where(Account.owner_id.in_(members), Opportunity.created_at < before,
+                                          Opportunity.expected_close_date >= first_day,
+                                          Opportunity.expected_close_date <= last_day)).all()
 
 
-def pipeline(session: Session, members: Select):
-    """Open pipeline per (owner, stage, lever): count, amount and amount × probability."""
+def moves_since(session: Session, members: Select, since: datetime):
+    """Every stage move of the team's deals at or after `since`, oldest first: undone from the present,
+    they give a deal's stage at any moment after `since`."""
+    return session.execute(
+        select(StageChange.opportunity_id, StageChange.from_stage_id, StageChange.to_stage_id,
+               StageChange.changed_at.label("at"))
+        .join(Opportunity, Opportunity.id == StageChange.opportunity_id).join(Account)
+        .where(Account.owner_id.in_(members), StageChange.changed_at >= since)
+        .order_by(StageChange.changed_at, StageChange.id)).all()
+
+
+def _moved_since(since: datetime) -> Select:
+    return select(StageChange.opportunity_id).where(StageChange.changed_at >= since)
+
+
+def settled_pipeline(session: Session, members: Select, since: datetime):
+    """Open pipeline per (owner, stage, lever) of the deals that existed before `since` and have not
+    moved since: their stage now is their stage at every moment from `since` on. Count, amount and
+    amount × probability."""
     probability = func.coalesce(Opportunity.probability, Stage.default_probability)
     return session.execute(
         select(Account.owner_id, Opportunity.stage_id, Opportunity.lever, func.count().label("count"),
                func.coalesce(func.sum(Opportunity.amount), 0).label("amount"),
                func.coalesce(func.sum(Opportunity.amount * probability), 0).label("amount_x_probability"))
         .join(Account).join(Stage, Stage.id == Opportunity.stage_id)
-        .where(Account.owner_id.in_(members), Stage.is_open)
+        .where(Account.owner_id.in_(members), Stage.is_open, Opportunity.created_at < since,
+               Opportunity.id.not_in(_moved_since(since)))
         .group_by(Account.owner_id, Opportunity.stage_id, Opportunity.lever)).all()
+
+
+def unsettled_deals(session: Session, members: Select, since: datetime, until: datetime):
+    """One row per deal the settled pipeline leaves out that may still count at a moment in [since, until):
+    created in between, or moved since `since`, whatever its stage now."""
+    return session.execute(
+        select(Opportunity.id, Account.owner_id, Opportunity.stage_id, Opportunity.lever, Opportunity.amount,
+               Opportunity.probability, Opportunity.created_at)
+        .join(Account)
+        .where(Account.owner_id.in_(members), Opportunity.created_at < until,
+               or_(Opportunity.created_at >= since, Opportunity.id.in_(_moved_since(since))))).all()
 
 
 def key_accounts(session: Session, members: Select, before: datetime):
@@ -100,12 +134,14 @@ def plans(session: Session, members: Select) -> list[tuple[AccountPlan, str, int
     return [tuple(row) for row in found]
 
 
-def overdue_follow_ups(session: Session, members: Select, as_of: date):
-    return session.execute(select(FollowUp.owner_id, func.count().label("count"), func.min(FollowUp.due_on)
-                                  .label("oldest"))
-                           .where(FollowUp.owner_id.in_(members), FollowUp.status == FollowUpStatus.open,
-                                  FollowUp.due_on < as_of)
-                           .group_by(FollowUp.owner_id)).all()
+def open_follow_ups(session: Session, members: Select, due_before: date, open_at: datetime):
+    """Follow-ups due before `due_before` that were open at `open_at` (open now, or done or cancelled
+    since), counted per (owner, due day)."""
+    return session.execute(select(FollowUp.owner_id, FollowUp.due_on, func.count().label("count"))
+                           .where(FollowUp.owner_id.in_(members), FollowUp.due_on < due_before,
+                                  FollowUp.created_at < open_at,
+                                  or_(FollowUp.status == FollowUpStatus.open, FollowUp.completed_at >= open_at))
+                           .group_by(FollowUp.owner_id, FollowUp.due_on)).all()
 
 
 def tier_changes(session: Session, members: Select, window: tuple[datetime, datetime]):

@@ -10,7 +10,8 @@ from typing import Generic, TypeVar
 
 from pydantic import BaseModel
 
-from kam_core.enums import PlanHealth, Tier
+from kam_core.digests.week import WeekState
+from kam_core.enums import Lever, PlanHealth, Tier
 from kam_core.plans.health import HealthReason
 
 T = TypeVar("T")
@@ -33,7 +34,7 @@ class DealItem(BaseModel):
     name: str
     account_id: int
     account_name: str
-    owner_name: str | None
+    owner_name: str | None  # the deal's own owner, as the deal card shows it
     amount: Decimal
     currency: str
     stage: str
@@ -54,12 +55,15 @@ class Movement(BaseModel):
 
 class PipelineLine(BaseModel):
     label: str
+    lever: Lever | None = None  # by lever: the lever (None: deals without one)
     count: int = 0
     amount: Decimal = Decimal(0)
     weighted_amount: Decimal = Decimal(0)
 
 
 class WeightedPipeline(BaseModel):
+    """The open pipeline at the digest's moment (DigestData.as_of), weighted by probability."""
+
     total: PipelineLine = PipelineLine(label="total")
     by_stage: list[PipelineLine] = []
     by_lever: list[PipelineLine] = []
@@ -124,6 +128,12 @@ class DigestData(BaseModel):
     week: str
     week_start: date
     week_end: date  # the last day of the week (a Sunday)
+    # ended: every figure is as of the week's end; current: as of now (the week so far);
+    # future: the week has not started where the manager is, and the digest holds nothing.
+    state: WeekState = WeekState.ended
+    as_of: datetime  # aware UTC: the week's end, or now in a current week
+    as_of_day: date  # its local day: "overdue", "days since", "close date passed" count from it
+    today: date  # plans are assessed today, as the account card shows them (their history is not kept)
     team_size: int
     accounts: int
     currency: str = "USD"

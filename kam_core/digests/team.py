@@ -3,6 +3,10 @@
 A manager's team is the manager and their direct reports; its accounts are the
 accounts those people own. A manager who reports to another manager is in both
 teams, so an owner maps to one or more managers.
+
+Each manager's digest is "as of" one moment: the end of their week once it has
+ended, else now (the week so far). A week that has not started where the manager
+is has nothing to report yet.
 """
 
 from dataclasses import dataclass, field
@@ -11,7 +15,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
-from kam_core.digests.week import bounds, monday_of
+from kam_core.digests.week import WeekState, bounds, monday_of
 from kam_core.enums import Role
 from kam_core.people.models import Person
 from kam_core.timezones import zone
@@ -23,10 +27,32 @@ class ManagerWeek:
     timezone: str
     start: datetime  # aware UTC, inclusive
     end: datetime  # aware UTC, exclusive
+    now: datetime  # aware UTC
     members: set[int] = field(default_factory=set)
 
+    @property
+    def state(self) -> WeekState:
+        if self.now < self.start:
+            return WeekState.future
+        return WeekState.ended if self.end <= self.now else WeekState.current
+
+    @property
+    def as_of(self) -> datetime:
+        """The moment every figure of the digest is taken at: the week's end, or now if sooner."""
+        return max(self.start, min(self.end, self.now))
+
+    @property
+    def as_of_day(self) -> date:
+        """The local day of `as_of`: the Monday after an ended week, today in a current one.
+        "Overdue", "days since the last touch" and "close date passed" count from it."""
+        return self.as_of.astimezone(zone(self.timezone)).date()
+
+    @property
+    def today(self) -> date:
+        return self.now.astimezone(zone(self.timezone)).date()
+
     def covers(self, moment: datetime) -> bool:
-        return self.start <= moment < self.end
+        return self.start <= moment < self.as_of
 
 
 @dataclass
@@ -46,16 +72,18 @@ class Teams:
         return self.first_day + timedelta(days=6)
 
     @property
-    def as_of(self) -> date:
-        """The day the digest is read: the Monday after the week. "Overdue" and
-        "days since last touch" are measured from it."""
-        return self.first_day + timedelta(days=7)
+    def window(self) -> tuple[datetime, datetime]:
+        """From the earliest local week start to the latest as-of moment, so one
+        query fetches every manager's week; rows are then filtered per manager."""
+        return min(m.start for m in self.managers.values()), max(m.as_of for m in self.managers.values())
 
     @property
-    def window(self) -> tuple[datetime, datetime]:
-        """From the earliest local week start to the latest local week end, so one
-        query fetches every manager's week; rows are then filtered per manager."""
-        return min(m.start for m in self.managers.values()), max(m.end for m in self.managers.values())
+    def earliest_as_of(self) -> datetime:
+        return min(m.as_of for m in self.managers.values())
+
+    @property
+    def latest_as_of_day(self) -> date:
+        return max(m.as_of_day for m in self.managers.values())
 
 
 def managers_query(manager_ids: list[int] | None) -> Select:
@@ -63,7 +91,8 @@ def managers_query(manager_ids: list[int] | None) -> Select:
     return query.where(Person.id.in_(manager_ids)) if manager_ids is not None else query
 
 
-def load_teams(session: Session, *, week: str, manager_ids: list[int] | None, default_timezone: str) -> Teams:
+def load_teams(session: Session, *, week: str, manager_ids: list[int] | None, default_timezone: str,
+               now: datetime) -> Teams:
     """Two statements whatever the number of managers: the managers, then their reports."""
     managers = session.scalars(
         select(Person).where(Person.id.in_(managers_query(manager_ids))).order_by(Person.id)).all()
@@ -71,7 +100,8 @@ def load_teams(session: Session, *, week: str, manager_ids: list[int] | None, de
     for manager in managers:
         tz = zone(manager.timezone, default_timezone)
         start, end = bounds(week, tz)
-        weeks[manager.id] = ManagerWeek(person=manager, timezone=tz.key, start=start, end=end, members={manager.id})
+        weeks[manager.id] = ManagerWeek(person=manager, timezone=tz.key, start=start, end=end, now=now,
+                                       members={manager.id})
     names = {m.id: m.name for m in managers}
     managers_of: dict[int, list[int]] = {m.id: [m.id] for m in managers}
     reports = session.execute(select(Person.id, Person.name, Person.manager_id)

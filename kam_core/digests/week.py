@@ -6,11 +6,24 @@ Shanghai and one in New York get the same calendar week, at different UTC instan
 
 import re
 from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from kam_core.errors import InvalidInput
 
 WEEK_KEY = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.IGNORECASE)
+# What looks like a week someone meant, valid or not ("2026-W40", "2026-W60", "w40").
+WEEKISH = re.compile(r"^(\d{4}-?)?w\d+$", re.IGNORECASE)
+# Weeks named relative to the person's own current week.
+RELATIVE = {"last week": -1, "previous week": -1, "this week": 0, "next week": 1}
+
+
+class WeekState(StrEnum):
+    """Where a week is for a person, now."""
+
+    ended = "ended"
+    current = "current"  # under way: figures are as of now
+    future = "future"  # not started: nothing to report yet
 
 
 def parse_week(text: str) -> str:
@@ -39,6 +52,17 @@ def monday_of(key: str) -> date:
 def previous_week(now: datetime, tz: ZoneInfo) -> str:
     """The week that ended most recently where the person is."""
     return week_key(now.astimezone(tz).date() - timedelta(days=7))
+
+
+def asked_week(text: str, now: datetime, tz: ZoneInfo) -> str | None:
+    """The week a person named ("2026-W40", "last week", "this week", "next week"), None when the
+    words are not about a week; a clear InvalidInput for a week that does not exist ("2026-W60")."""
+    words = " ".join(text.lower().split())
+    if words in RELATIVE:
+        return week_key(now.astimezone(tz).date() + timedelta(days=7 * RELATIVE[words]))
+    if WEEKISH.match(words):
+        return parse_week(text.strip())
+    return None
 
 
 def bounds(key: str, tz: ZoneInfo) -> tuple[datetime, datetime]:

@@ -42,6 +42,9 @@ class OpportunityView(BaseModel):
     # Negative when the expected close date has passed; None without a date.
     days_to_close: int | None
     overdue: bool
+    # Whether the viewer may move (and edit) this deal: worked out for the viewer by the listing and the
+    # detail (kam_core.permissions.may_move_stage); False where no one asked (e.g. the Home tab).
+    may_move: bool = False
 
 
 class PipelineTotals(BaseModel):

@@ -6,20 +6,25 @@ Rules worth knowing:
   (a probability set for "Qualification" means nothing in "Closed Won").
   Moving into a closed stage sets closed_on to the day of the move; moving back
   into an open stage clears it. Moving a deal to the stage it is in writes nothing.
+- Who may move (and edit) a deal: kam_core.permissions.may_move_stage; the listing and the
+  detail say per deal whether the viewer may (OpportunityView.may_move), so the button is only
+  offered where it works (docs/permissions.md).
 - A stage move with an idempotency key that was already used writes nothing and
   returns the deal as it is now (Slack retries a request it thinks was lost).
 """
 
 from collections import defaultdict
+from collections.abc import Collection
 from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, object_session
 from sqlalchemy.orm.exc import StaleDataError
 
 from kam_core.accounts.access import visible_account
+from kam_core.accounts.models import Account, AccountTeamMember
 from kam_core.actors import Actor
 from kam_core.audit.service import last_changed_by, record
 from kam_core.errors import Conflict, NotFound
@@ -45,7 +50,8 @@ def weighted(amount: Decimal, probability: int) -> Decimal:
     return (Decimal(amount) * probability / 100).quantize(CENT)
 
 
-def view(opportunity: Opportunity, *, high_value: Decimal, policy: Policy, today: date) -> OpportunityView:
+def view(opportunity: Opportunity, *, high_value: Decimal, policy: Policy, today: date,
+         may_move: bool = False) -> OpportunityView:
     stage = opportunity.stage
     probability = opportunity.effective_probability
     close = opportunity.expected_close_date
@@ -62,7 +68,26 @@ def view(opportunity: Opportunity, *, high_value: Decimal, policy: Policy, today
         quadrant=quadrant(probability=probability, amount=opportunity.amount, high_value=high_value,
                           policy=policy.priority) if stage.is_open else None,
         version=opportunity.version, days_to_close=days_to_close,
-        overdue=stage.is_open and days_to_close is not None and days_to_close < 0,
+        overdue=stage.is_open and days_to_close is not None and days_to_close < 0, may_move=may_move,
+    )
+
+
+def account_team_ids(session: Session, account_id: int) -> set[int]:
+    """The people on the account's team (any role)."""
+    return set(session.scalars(select(AccountTeamMember.person_id).where(AccountTeamMember.account_id == account_id)))
+
+
+def may_move(actor: Actor, opportunity: Opportunity, *, account_team: Collection[int] | None = None) -> bool:
+    """Whether `actor` may move (and edit) this deal. `account_team`: the account team's person ids when
+    the caller already has them (a listing of one account's deals); else they are read here."""
+    account = opportunity.account
+    if account_team is None:
+        account_team = account_team_ids(object_session(opportunity), account.id)
+    owner, account_owner = opportunity.owner, account.owner
+    return may_move_stage(
+        actor, owner_id=owner.id if owner else None, owner_manager_id=owner.manager_id if owner else None,
+        account_owner_id=account_owner.id if account_owner else None,
+        account_owner_manager_id=account_owner.manager_id if account_owner else None, account_team_ids=account_team,
     )
 
 
@@ -72,10 +97,12 @@ def open_opportunities(session: Session, *, actor: Actor, account_id: int, polic
     visible_account(session, actor=actor, account_id=account_id, policy=policy)
     rows = session.scalars(
         select(Opportunity).join(Opportunity.stage).where(Opportunity.account_id == account_id, Stage.is_open)
-        .options(joinedload(Opportunity.owner), joinedload(Opportunity.account))
+        .options(joinedload(Opportunity.owner), joinedload(Opportunity.account).joinedload(Account.owner))
     ).unique()
     high_value = high_value_threshold(session, policy.priority)
-    views = [view(o, high_value=high_value, policy=policy, today=today) for o in rows]
+    team = account_team_ids(session, account_id)
+    views = [view(o, high_value=high_value, policy=policy, today=today, may_move=may_move(actor, o, account_team=team))
+             for o in rows]
     return sorted(views, key=lambda v: (QUADRANT_ORDER[v.quadrant], -v.amount, v.id))
 
 
@@ -87,7 +114,8 @@ def opportunity_detail(session: Session, *, actor: Actor, opportunity_id: int, p
     if opportunity is None:
         raise NotFound(what="opportunity", name=str(opportunity_id))
     visible_account(session, actor=actor, account_id=opportunity.account_id, policy=policy)
-    return view(opportunity, high_value=high_value_threshold(session, policy.priority), policy=policy, today=today)
+    return view(opportunity, high_value=high_value_threshold(session, policy.priority), policy=policy, today=today,
+                may_move=may_move(actor, opportunity))
 
 
 def _pipeline_columns():
@@ -140,15 +168,11 @@ def move_stage(session: Session, *, actor: Actor, opportunity_id: int, stage_id:
                                                                      joinedload(Opportunity.account)])
     if opportunity is None:
         raise NotFound(what="opportunity", name=str(opportunity_id))
-    owner = opportunity.owner
-    require(actor, Action.move_stage, allowed=may_move_stage(
-        actor, owner_id=opportunity.owner_id, owner_manager_id=owner.manager_id if owner else None,
-        account_owner_id=opportunity.account.owner_id,
-    ))
+    require(actor, Action.move_stage, allowed=may_move(actor, opportunity))
 
     def current() -> OpportunityView:
         return view(opportunity, high_value=high_value_threshold(session, policy.priority), policy=policy,
-                    today=now.date())
+                    today=now.date(), may_move=True)
 
     if idempotency_key and session.scalar(select(StageChange.id).where(StageChange.idempotency_key == idempotency_key)):
         return current()

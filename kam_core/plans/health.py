@@ -7,7 +7,8 @@ Thresholds come from PlanHealthPolicy.
 - overdue_actions: open or in-progress actions whose due date is before today.
   At least `at_risk_overdue_actions` of them → at risk; at least
   `off_track_overdue_actions` → off track. Actions without a due date are never overdue.
-- objective_behind: progress = actual / target; expected = the elapsed share of
+- objective_behind: progress = actual / target, of the figures as shown (whole numbers for a
+  countable unit, kam_core.plans.units); expected = the elapsed share of
   the plan period (0 before the start, 1 from the end date on). An objective is
   behind when expected − progress exceeds `at_risk_progress_gap` (at risk) or
   `off_track_progress_gap` (off track); a gap exactly at a margin is not behind.
@@ -31,6 +32,7 @@ from typing import Any, Protocol
 from pydantic import BaseModel
 
 from kam_core.enums import ActionStatus, PlanHealth
+from kam_core.plans.units import shown
 from kam_core.policy import PlanHealthPolicy
 
 SEVERITY = {PlanHealth.on_track: 0, PlanHealth.at_risk: 1, PlanHealth.off_track: 2}
@@ -42,7 +44,7 @@ class PlanLike(Protocol):
     period_start: date
     period_end: date
     last_reviewed_at: datetime | None
-    objectives: Sequence[Any]  # description, target, actual
+    objectives: Sequence[Any]  # description, target, actual, unit
     actions: Sequence[Any]  # status, due_date
 
 
@@ -77,8 +79,10 @@ def elapsed_share(plan: PlanLike, today: date) -> Decimal:
     return Decimal((today - plan.period_start).days) / Decimal((plan.period_end - plan.period_start).days)
 
 
-def objective_progress(actual: Decimal, target: Decimal) -> Decimal | None:
-    return Decimal(actual) / Decimal(target) if target and target > 0 else None
+def objective_progress(actual: Decimal, target: Decimal, unit: str | None = None) -> Decimal | None:
+    """actual / target of the figures a reader is shown; None when there is no positive target."""
+    actual, target = shown(actual, unit), shown(target, unit)
+    return actual / target if target > 0 else None
 
 
 def _severity(value, *, at_risk, off_track, inclusive: bool) -> PlanHealth | None:
@@ -107,15 +111,15 @@ def _objectives_behind(plan: PlanLike, today: date, policy: PlanHealthPolicy) ->
     expected = elapsed_share(plan, today)
     reasons = []
     for objective in plan.objectives:
-        progress = objective_progress(objective.actual, objective.target)
+        progress = objective_progress(objective.actual, objective.target, getattr(objective, "unit", None))
         if progress is None:
             continue
         severity = _severity(expected - progress, at_risk=Decimal(str(policy.at_risk_progress_gap)),
                              off_track=Decimal(str(policy.off_track_progress_gap)), inclusive=False)
         if severity is not None:
             reasons.append(HealthReason(code="objective_behind", severity=severity, params={
-                "description": objective.description, "progress": round(float(progress), 3),
-                "expected": round(float(expected), 3),
+                "description": objective.description, "progress": round(float(progress), 6),
+                "expected": round(float(expected), 6),
             }))
     return reasons
 

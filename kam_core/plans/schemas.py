@@ -9,10 +9,12 @@ from kam_core.plans.health import HealthAssessment
 
 class ObjectiveView(BaseModel):
     description: str
+    # As shown: whole numbers when the unit is countable (kam_core.plans.units).
     target: Decimal
     actual: Decimal
     unit: str | None
-    # actual / target; None when the target is zero.
+    countable: bool
+    # actual / target of the figures above; None when the target is zero.
     progress: float | None
 
 

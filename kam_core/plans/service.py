@@ -25,6 +25,7 @@ from kam_core.permissions import Action, may_complete_plan_action, may_review_pl
 from kam_core.plans.health import PENDING, HealthAssessment, PlanLike, assess, objective_progress
 from kam_core.plans.models import AccountPlan, PlanAction, PlanObjective
 from kam_core.plans.schemas import ActionView, ObjectiveView, PlanStatusView
+from kam_core.plans.units import is_countable, shown
 from kam_core.policy import Policy
 
 UPCOMING_DAYS = 30
@@ -59,17 +60,19 @@ def status_view(plan: AccountPlan, *, policy: Policy, today: date) -> PlanStatus
         period_start=plan.period_start, period_end=plan.period_end, focus=plan.focus,
         value_proposition=plan.value_proposition, executive_sponsor=sponsor.name if sponsor else None,
         health=assess(plan, today=today, policy=policy.plan_health),
-        objectives=[ObjectiveView(description=o.description, target=o.target, actual=o.actual, unit=o.unit,
-                                  progress=_float(objective_progress(o.actual, o.target)))
-                    for o in plan.objectives],
+        objectives=[_objective_view(o) for o in plan.objectives],
         overdue_actions=[_action_view(a) for a in by_due if a.due_date < today],
         upcoming_actions=[_action_view(a) for a in by_due if today <= a.due_date <= horizon],
         last_reviewed_at=plan.last_reviewed_at,
     )
 
 
-def _float(value) -> float | None:
-    return None if value is None else round(float(value), 3)
+def _objective_view(objective: PlanObjective) -> ObjectiveView:
+    unit = objective.unit
+    progress = objective_progress(objective.actual, objective.target, unit)
+    return ObjectiveView(description=objective.description, target=shown(objective.target, unit),
+                         actual=shown(objective.actual, unit), unit=unit, countable=is_countable(unit),
+                         progress=None if progress is None else round(float(progress), 6))
 
 
 def plan_status(session: Session, *, actor: Actor, account_id: int, policy: Policy,
@@ -90,7 +93,7 @@ class PlanFacts:
     period_start: date
     period_end: date
     last_reviewed_at: datetime | None
-    objectives: list = field(default_factory=list)  # rows: description, target, actual
+    objectives: list = field(default_factory=list)  # rows: description, target, actual, unit
     actions: list = field(default_factory=list)  # rows: status, due_date
 
 
@@ -98,7 +101,8 @@ class PlanFacts:
 _PLANS = (select(AccountPlan.id, AccountPlan.account_id, AccountPlan.period_start, AccountPlan.period_end,
                  AccountPlan.last_reviewed_at)
           .where(AccountPlan.account_id.in_(bindparam("account_ids", expanding=True))))
-_OBJECTIVES = (select(PlanObjective.plan_id, PlanObjective.description, PlanObjective.target, PlanObjective.actual)
+_OBJECTIVES = (select(PlanObjective.plan_id, PlanObjective.description, PlanObjective.target, PlanObjective.actual,
+                      PlanObjective.unit)
                .where(PlanObjective.plan_id.in_(bindparam("plan_ids", expanding=True))).order_by(PlanObjective.id))
 _ACTIONS = (select(PlanAction.plan_id, PlanAction.status, PlanAction.due_date)
             .where(PlanAction.plan_id.in_(bindparam("plan_ids", expanding=True))))

@@ -13,7 +13,7 @@ from kam_core.clock import utcnow
 from kam_core.enums import Tier, TierSource
 from kam_core.errors import InvalidInput, NotFound
 from kam_core.people.models import Person
-from kam_core.permissions import Action, require
+from kam_core.permissions import Action, may_set_tier, require
 from kam_core.policy import Policy
 from kam_core.tiers.ranking import rank_accounts
 from kam_core.tiers.schemas import RecomputeReport, TierChangeView, TierExplanation
@@ -89,16 +89,22 @@ def recompute_tiers(session: Session, *, policy: Policy, actor: Actor, now: date
 
 def set_tier(session: Session, *, actor: Actor, account_id: int, tier: Tier | None, reason: str,
              now: datetime | None = None) -> Account:
-    """A manager's override; `tier=None` returns the account to its computed tier."""
+    """A manager's override of their team's account (an admin's of any); `tier=None` returns the
+    account to its computed tier. Who may is checked before the reason, so nobody is asked to fix a
+    reason only to be refused after."""
     require(actor, Action.set_tier)
+    account = session.get(Account, account_id)
+    if account is None:
+        raise NotFound(what="account", name=str(account_id))
+    owner = account.owner
+    require(actor, Action.set_tier, allowed=may_set_tier(
+        actor, account_owner_id=owner.id if owner else None,
+        account_owner_manager_id=owner.manager_id if owner else None))
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput(field="reason", problem="reason_missing")
     if len(reason) > MAX_REASON:
         raise InvalidInput(field="reason", problem="reason_too_long", length=len(reason), limit=MAX_REASON)
-    account = session.get(Account, account_id)
-    if account is None:
-        raise NotFound(what="account", name=str(account_id))
     now = now or utcnow()
     old = account.tier
     account.tier_override = tier

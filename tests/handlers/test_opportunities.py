@@ -190,16 +190,15 @@ def test_a_move_after_someone_else_changed_the_deal_keeps_the_modal_open_with_wh
     assert stage_of(local, deal) == "Qualification"
 
 
-def test_a_rep_cannot_move_another_reps_deal_and_is_told_so_in_the_modal(driver, slack, local, world):
+def test_a_rep_is_not_offered_to_move_another_reps_deal_and_is_told_who_can(driver, slack, local, world):
     with transaction(local.runtime.sessions) as session:
         other = make_person(session, role=Role.rep, name="Olga Other", email="olga@acme.test")
         initech = make_account(session, name="Initech", owner=other)
         deal = make_opportunity(session, account=initech, name="Initech upsell").id
-    _, shown = show_opps(driver, REP, "opps initech")
-    view = open_stage_modal(driver, slack, REP, shown)
-    response = driver.view_submission(REP, view, {"stage": {"kam.stage_select": stage_id(local, "Closed Won")}})
-    assert response.json["response_action"] == "errors"
-    assert "not allowed to move stage" in response.json["errors"]["stage"]
+    reply, _ = show_opps(driver, REP, "opps initech")
+    assert "*Initech upsell*" in blocks_text(reply["blocks"]) and buttons(reply["blocks"]) == []
+    assert ("Only the deal's owner, the account's owner or account team, their manager or an admin can move this "
+            "deal.") in blocks_text(reply["blocks"])
     assert stage_of(local, deal) == "Prospecting"
     with transaction(local.runtime.sessions) as session:
         assert session.scalar(select(func.count()).select_from(StageChange)) == 0

@@ -1,16 +1,20 @@
-"""Who may do what: a role × action matrix, enforced in kam_core (services called with Actors) and
-checked again through the Slack surfaces that exist. Import and linking users have no Slack surface
-(CLI only), and no Slack surface shows another team's digest (`/kam digest` is always the
-manager's own), so those rows are checked in kam_core alone.
+"""Who may do what: the role × action table of docs/permissions.md, read from the file, enforced in
+kam_core (services called with Actors) and checked again through the Slack surfaces that exist. Import
+and linking users have no Slack surface (CLI only), and no Slack surface shows another team's digest
+(`/kam digest` is always the manager's own), so those rows are checked in kam_core alone.
 
 With KAM_VISIBILITY=team a rep (or a manager) reads and logs only on their own team's accounts."""
 
+import json
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 import pytest
+from slack_sdk.models.views import View
 from sqlalchemy import func, select
 
+from kam_core.accounts.models import AccountTeamMember
 from kam_core.accounts.service import account_card
 from kam_core.actors import Actor
 from kam_core.audit.models import AuditEntry
@@ -18,7 +22,7 @@ from kam_core.clock import utcnow
 from kam_core.db import transaction
 from kam_core.digests.builder import build_digest
 from kam_core.digests.week import week_key
-from kam_core.enums import Role, Source, Tier
+from kam_core.enums import Role, Source, TeamRole, Tier
 from kam_core.errors import Forbidden, NotLinked
 from kam_core.importers.accounts_csv import import_accounts_csv
 from kam_core.interactions.models import Interaction
@@ -30,23 +34,43 @@ from kam_core.people.service import by_slack_id, link_slack
 from kam_core.policy import Policy
 from kam_core.tiers.service import set_tier
 from tests.factories import make_account, make_opportunity, make_person, stage_named
-from tests.handlers.test_opportunities import blocks_text, buttons, valid_message
+from tests.handlers.test_opportunities import blocks_text, valid_message
 from tests.security.conftest import bot_on_fresh_db
 
 ROLES = ("rep", "manager", "admin")
 SLACK = {"rep": "U0RAY", "manager": "U0MIA", "admin": "U0ADA", "unlinked": "U0NOBODY"}
 ACCOUNTS = {"rep": "Acme Corporation", "manager": "Mia Minerals", "admin": "Ada Analytics"}
-NOT_ALLOWED, NOT_LINKED = "You are not allowed to", "is not linked to a KAM user"
+NOT_LINKED = "is not linked to a KAM user"
+WHO_MAY_MOVE = "Only the deal's owner, the account's owner or account team, their manager or an admin can move"
+DOC = Path(__file__).resolve().parents[2] / "docs" / "permissions.md"
+
+
+def documented_matrix() -> dict[str, tuple[bool, bool, bool]]:
+    """docs/permissions.md's "Role × action" table: case → allowed for (rep, manager, admin)."""
+    section = DOC.read_text(encoding="utf-8").split("## Role × action", 1)[1]
+    rows = [[cell.strip() for cell in line.strip().strip("|").split("|")]
+            for line in section.splitlines() if line.startswith("|")]
+    header, _rule, *cases = rows
+    assert header == ["case", *ROLES]
+    matrix = {}
+    for case, *cells in cases:
+        assert all(cell in ("yes", "no") for cell in cells), (case, cells)
+        matrix[case] = tuple(cell == "yes" for cell in cells)
+    return matrix
 
 
 @dataclass
 class World:
     """Two teams. East: manager Mia, reps Ray and Rita. West: manager Wes, rep Will. Admin Ada.
-    Everyone owns one account with one deal on it; Nia is not linked to Slack yet."""
+    Everyone owns one account with one "… renewal" deal on it; Otto, in no team, owns a "… side deal" on
+    the accounts of Ray, Mia and Ada, and Joint Ventures, whose account team is Ray, Mia and Ada.
+    Nia is not linked to Slack yet."""
 
     people: dict[str, int]
     accounts: dict[str, int]
     deals: dict[str, int]
+    # deal key → (account name, deal name): what /kam opps shows
+    shown: dict[str, tuple[str, str]]
 
 
 def build_world(session) -> World:
@@ -58,23 +82,32 @@ def build_world(session) -> World:
     ray = make_person(session, name="Ray Rep", email="ray@acme.test", manager=mia, slack_user_id="U0RAY")
     rita = make_person(session, name="Rita Rep", email="rita@acme.test", manager=mia, slack_user_id="U0RITA")
     will = make_person(session, name="Will West", email="will@acme.test", manager=wes, slack_user_id="U0WILL")
+    otto = make_person(session, name="Otto Outside", email="otto@acme.test", slack_user_id="U0OTTO")
     nia = make_person(session, name="Nia New", email="nia@acme.test")
     owners = {"ray": (ray, "Acme Corporation"), "rita": (rita, "Rita Retail"), "will": (will, "Westwind Foods"),
-              "mia": (mia, "Mia Minerals"), "ada": (ada, "Ada Analytics")}
-    accounts, deals = {}, {}
+              "mia": (mia, "Mia Minerals"), "ada": (ada, "Ada Analytics"), "joint": (otto, "Joint Ventures")}
+    accounts, deals, shown = {}, {}, {}
+
+    def deal(key, account, name, owner=None):
+        deals[key] = make_opportunity(session, account=account, name=name, amount=50_000, owner=owner).id
+        shown[key] = (account.name, name)
+
     for key, (owner, name) in owners.items():
         account = make_account(session, name=name, owner=owner)
         accounts[key] = account.id
-        deals[key] = make_opportunity(session, account=account, name=f"{name} renewal", amount=50_000).id
-    people = {p.email.split("@")[0]: p.id for p in (ada, mia, wes, ray, rita, will, nia)}
-    return World(people=people, accounts=accounts, deals=deals)
+        deal(key, account, f"{name} renewal")
+        if key in ("ray", "mia", "ada"):
+            deal(f"{key}_side", account, f"{name} side deal", owner=otto)
+    for member in (ray, mia, ada):
+        session.add(AccountTeamMember(account_id=accounts["joint"], person_id=member.id, role=TeamRole.sales))
+    session.flush()
+    people = {p.email.split("@")[0]: p.id for p in (ada, mia, wes, ray, rita, will, otto, nia)}
+    return World(people=people, accounts=accounts, deals=deals, shown=shown)
 
 
 # ---- kam_core: the services themselves -----------------------------------------------------------
 
 ME = {"rep": "ray", "manager": "mia", "admin": "ada"}
-# Whose deal is "another's": a teammate's for the rep, another team's for the manager and the admin.
-OTHERS_DEAL = {"rep": "rita", "manager": "will", "admin": "will"}
 
 
 def actor_of(session, world: World, role: str) -> Actor:
@@ -90,6 +123,23 @@ def log_note(session, world, actor, role, policy, tmp_path):
                     source=Source.slash_command)
 
 
+# Which deal each case moves, per role. Rita is in Ray's team (they share Mia) and in Mia's; Ada has no
+# team, so hers is any deal not her own. Will's deal is another team's for all three.
+WHICH_DEAL = {
+    "move their own deal": lambda role: ME[role],
+    "move someone else's deal on an account they own": lambda role: f"{ME[role]}_side",
+    "move a deal on an account whose account team they are on": lambda role: "joint",
+    "move a deal of someone in their team": lambda role: "rita",
+    "move a deal of another team": lambda role: "will",
+}
+# Which account each tier case re-tiers, per role.
+WHICH_ACCOUNT = {
+    "set the tier of their own account": lambda role: ME[role],
+    "set the tier of an account of their team": lambda role: "rita",
+    "set the tier of another team's account": lambda role: "will",
+}
+
+
 def move(whose):
     def moving(session, world, actor, role, policy, tmp_path):
         move_stage(session, actor=actor, opportunity_id=world.deals[whose(role)],
@@ -97,8 +147,10 @@ def move(whose):
     return moving
 
 
-def tier(session, world, actor, role, policy, tmp_path):
-    set_tier(session, actor=actor, account_id=world.accounts["rita"], tier=Tier.key, reason="strategic logo")
+def tier(which):
+    def tiering(session, world, actor, role, policy, tmp_path):
+        set_tier(session, actor=actor, account_id=world.accounts[which(role)], tier=Tier.key, reason="strategic logo")
+    return tiering
 
 
 def west_digest(session, world, actor, role, policy, tmp_path):
@@ -119,20 +171,31 @@ def link_user(session, world, actor, role, policy, tmp_path):
     link_slack(session, actor=actor, email="nia@acme.test", slack_user_id="U0NIA")
 
 
-#              action                          (service, writes?)                 rep    manager admin
-MATRIX = {
-    "read card": (read_card, False, (True, True, True)),
-    "log an interaction": (log_note, True, (True, True, True)),
-    "move own deal's stage": (move(lambda role: ME[role]), True, (True, True, True)),
-    "move another's deal's stage": (move(lambda role: OTHERS_DEAL[role]), True, (False, False, True)),
-    "set a tier": (tier, True, (False, True, True)),
-    "see another team's digest": (west_digest, False, (False, False, True)),
-    "see another team's pipeline": (west_pipeline, False, (False, False, True)),
-    "import data": (import_csv, True, (False, False, True)),
-    "link users": (link_user, True, (False, False, True)),
+# Each case of the documented table: (the service call, does it write?)
+SERVICES = {
+    "read an account card": (read_card, False),
+    "log an interaction": (log_note, True),
+    **{case: (move(whose), True) for case, whose in WHICH_DEAL.items()},
+    **{case: (tier(which), True) for case, which in WHICH_ACCOUNT.items()},
+    "see another team's digest": (west_digest, False),
+    "see another team's pipeline": (west_pipeline, False),
+    "import data": (import_csv, True),
+    "link users": (link_user, True),
 }
-CASES = [pytest.param(action, role, allowed[ROLES.index(role)], id=f"{role} may{'' if allowed[ROLES.index(role)] else ' not'} {action}")
-         for action, (_, _, allowed) in MATRIX.items() for role in ROLES]
+MATRIX = documented_matrix()
+
+
+def allowed_in_doc(case: str, role: str) -> bool:
+    return MATRIX[case][ROLES.index(role)]
+
+
+CASES = [pytest.param(case, role, allowed_in_doc(case, role),
+                      id=f"{role} may{'' if allowed_in_doc(case, role) else ' not'} {case}")
+         for case in MATRIX for role in ROLES]
+
+
+def test_every_documented_case_is_checked_and_every_check_documented():
+    assert set(MATRIX) == set(SERVICES)
 
 
 def audit_count(session) -> int:
@@ -143,7 +206,7 @@ def audit_count(session) -> int:
 def test_the_services_enforce_the_matrix(session, tmp_path, action, role, allowed):
     world = build_world(session)
     actor = actor_of(session, world, role)
-    service, writes, _ = MATRIX[action]
+    service, writes = SERVICES[action]
     before = audit_count(session)
     if allowed:
         service(session, world, actor, role, Policy(), tmp_path)
@@ -253,62 +316,118 @@ def test_log_through_slack(bot, role):
         assert counts(bot)[0] == before[0] + 1
 
 
-@pytest.mark.parametrize("role, tier_allowed", [("rep", False), ("manager", True), ("admin", True),
-                                                ("unlinked", False)])
-def test_tier_through_slack(bot, role, tier_allowed):
+TIER_CASES = [pytest.param(case, role, allowed_in_doc(case, role),
+                           id=f"{role} may{'' if allowed_in_doc(case, role) else ' not'} {case}")
+              for case in WHICH_ACCOUNT for role in ROLES]
+
+
+@pytest.mark.parametrize("case, role, allowed", TIER_CASES)
+def test_tier_through_slack(bot, case, role, allowed):
+    account = bot.world.shown[WHICH_ACCOUNT[case](role)][0]
     before = counts(bot)
-    text = said(bot.driver.slash_command(SLACK[role], "tier Rita Retail important strategic logo"))
-    if tier_allowed:
-        assert "is now tiered *important*" in text
+    text = said(bot.driver.slash_command(SLACK[role], f"tier {account} important strategic logo"))
+    if allowed:
+        assert f"{account}* is now tiered *important*" in text
         assert counts(bot)[1] > before[1]
     else:
-        assert (NOT_LINKED if role == "unlinked" else NOT_ALLOWED) in text
+        assert "You are not allowed to set this account's tier: only the manager of the account owner's team " \
+               "or an admin can." in text
+        assert "Ask your manager" not in text
         assert counts(bot) == before
 
 
-def stage_modal_for(local, user: str, account: str) -> dict:
-    """/kam opps ACCOUNT, then the deal's Move stage button: the stage modal that opens."""
-    driver, slack = local.driver, local.slack
-    mark = driver.mark()
-    reply = driver.slash_command(user, f"opps {account}")
-    assert "renewal" in said(reply)
-    shown = driver.replies_since(mark, user)[0]
-    button = next(b for b in buttons(shown.blocks) if b["action_id"].startswith("kam.move_stage"))
-    calls = slack.mark()
-    driver.block_action(user, button["action_id"], button["value"], message=shown)
-    return slack.wait_for("views.open", after=calls).response["view"]
+def test_an_unlinked_user_sets_no_tier(bot):
+    before = counts(bot)
+    assert NOT_LINKED in said(bot.driver.slash_command(SLACK["unlinked"], "tier Rita Retail important strategic logo"))
+    assert counts(bot) == before
+
+
+def opps_shown(local, user: str, account: str):
+    """/kam opps ACCOUNT as `user`: the message shown (valid Block Kit)."""
+    mark = local.driver.mark()
+    said(local.driver.slash_command(user, f"opps {account}"))
+    return local.driver.replies_since(mark, user)[0]
+
+
+def row_of(shown, deal_name: str) -> dict:
+    return next(b for b in shown.blocks if b["type"] == "section" and f"*{deal_name}*" in b["text"]["text"])
+
+
+def open_modal(local, user: str, shown, action_id: str, value: str) -> dict:
+    calls = local.slack.mark()
+    local.driver.block_action(user, action_id, value, message=shown)
+    view = local.slack.wait_for("views.open", after=calls).response["view"]
+    View(**view).validate_json()
+    return view
+
+
+def stage_modal_for(local, user: str, deal: str) -> dict:
+    """/kam opps on the deal's account, then the deal's Move stage button: the stage modal that opens."""
+    account, name = local.world.shown[deal]
+    shown = opps_shown(local, user, account)
+    button = row_of(shown, name)["accessory"]
+    assert button["action_id"].startswith("kam.move_stage")
+    return open_modal(local, user, shown, button["action_id"], button["value"])
 
 
 def submit_stage(local, user: str, view: dict, stage: str):
-    option = next(o for b in view["blocks"] for o in (b.get("element") or {}).get("options", [])
-                  if o["text"]["text"].startswith(stage))
-    return local.driver.view_submission(user, view, {"stage": {"kam.stage_select": option["value"]}})
+    return local.driver.view_submission(user, view, {"stage": {"kam.stage_select": stage_id_of(local, stage)}})
 
 
-@pytest.mark.parametrize("role, deal, allowed", [
-    ("rep", "ray", True), ("manager", "mia", True), ("admin", "ada", True),  # their own deals
-    ("rep", "rita", False), ("manager", "will", False), ("admin", "will", True),  # someone else's
-    ("manager", "rita", True),  # a report's
-], ids=lambda value: str(value))
-def test_moving_a_stage_through_the_modal(bot, role, deal, allowed):
-    world = bot.world
-    account = {"ray": "Acme Corporation", "mia": "Mia Minerals", "ada": "Ada Analytics", "rita": "Rita Retail",
-               "will": "Westwind Foods"}[deal]
-    target = "Needs Analysis" if stage_of(bot, world.deals[deal]) != "Needs Analysis" else "Value Proposition"
-    view = stage_modal_for(bot, SLACK[role], account)
-    response = submit_stage(bot, SLACK[role], view, target)
-    assert response.status == 200
+def stage_id_of(local, stage: str) -> str:
+    with local.runtime.sessions() as session:
+        return str(stage_named(session, stage).id)
+
+
+MOVE_CASES = [pytest.param(case, role, allowed_in_doc(case, role),
+                           id=f"{role} may{'' if allowed_in_doc(case, role) else ' not'} {case}")
+              for case in WHICH_DEAL for role in ROLES]
+
+
+@pytest.mark.parametrize("case, role, allowed", MOVE_CASES)
+def test_moving_a_stage_through_slack(bot, case, role, allowed):
+    """The Move stage button is offered exactly on the deals the documented table lets the viewer move."""
+    deal = WHICH_DEAL[case](role)
+    account, name = bot.world.shown[deal]
+    shown = opps_shown(bot, SLACK[role], account)
+    row = row_of(shown, name)
     if allowed:
+        target = "Needs Analysis" if stage_of(bot, bot.world.deals[deal]) != "Needs Analysis" else "Value Proposition"
+        view = open_modal(bot, SLACK[role], shown, row["accessory"]["action_id"], row["accessory"]["value"])
+        response = submit_stage(bot, SLACK[role], view, target)
+        assert response.status == 200
         assert response.json is None or "errors" not in response.json
-        assert stage_of(bot, world.deals[deal]) == target
+        assert stage_of(bot, bot.world.deals[deal]) == target
     else:
-        assert NOT_ALLOWED in response.json["errors"]["stage"]
-        assert stage_of(bot, world.deals[deal]) != target
+        assert "accessory" not in row
+        assert WHO_MAY_MOVE in blocks_text(shown.blocks)
+
+
+def test_a_move_button_for_a_deal_the_viewer_may_not_move_says_who_can_and_moves_nothing(bot):
+    """A button from an older list (or a forged one) opens a modal saying who can, with nothing to
+    submit; a forged submission is refused, naming who can."""
+    deal = bot.world.deals["will"]
+    before, audits = stage_of(bot, deal), counts(bot)[1]
+    shown = opps_shown(bot, SLACK["rep"], "Acme Corporation")
+    button = row_of(shown, "Acme Corporation renewal")["accessory"]
+    view = open_modal(bot, SLACK["rep"], shown, button["action_id"], f"{deal}:1")
+    assert not view.get("submit") and not [b for b in view["blocks"] if b["type"] == "input"]
+    assert "Westwind Foods renewal" in blocks_text(view["blocks"])
+    assert WHO_MAY_MOVE + " this deal." in blocks_text(view["blocks"])
+
+    own = stage_modal_for(bot, SLACK["rep"], "ray")
+    meta = json.loads(own["private_metadata"])
+    forged = {**own, "private_metadata": json.dumps({**meta, "opportunity_id": deal, "version": None})}
+    response = submit_stage(bot, SLACK["rep"], forged, "Perception Analysis")
+    assert response.json["errors"]["stage"] == (
+        "You are not allowed to move this deal: only the deal's owner, the account's owner or account team, "
+        "their manager or an admin can.")
+    assert stage_of(bot, deal) == before and counts(bot)[1] == audits
 
 
 def test_an_unlinked_user_submitting_a_stage_modal_moves_nothing(bot):
     deal = bot.world.deals["ray"]
-    view = stage_modal_for(bot, SLACK["rep"], "Acme Corporation")
+    view = stage_modal_for(bot, SLACK["rep"], "ray")
     before = stage_of(bot, deal)
     response = submit_stage(bot, SLACK["unlinked"], view, "Perception Analysis")
     assert NOT_LINKED in response.json["errors"]["stage"]

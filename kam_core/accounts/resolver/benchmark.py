@@ -15,7 +15,9 @@ from kam_core import schema
 from kam_core.accounts.models import Account
 from kam_core.accounts.resolver.benchdata import distractors, load_accounts, read_accounts
 from kam_core.accounts.resolver.decide import DEFAULT_THRESHOLDS, Thresholds
-from kam_core.accounts.resolver.evaluation import Answer, BadEvaluationFile, Case, by_kind, metrics, misses
+from kam_core.accounts.resolver.evaluation import (
+    Answer, BadEvaluationFile, Case, by_kind, metrics, misses, suggestion_figures,
+)
 from kam_core.accounts.resolver.index import NameIndex, account_rows
 from kam_core.accounts.resolver.resolve import Outcome, ranked_accounts, search_accounts
 from kam_core.db import make_engine, make_sessionmaker, transaction
@@ -57,8 +59,10 @@ def _measure(cases, sessions, thresholds, details, keep_ranked) -> dict:
             result = search_accounts(session, query=case.query, limit=5, thresholds=thresholds)
             timings.append((time.perf_counter() - started) * 1000)
             cpu.append(((time.thread_time() - started_cpu) * 1000, case.query))
-            shown = [] if result.outcome == Outcome.none else [c.name for c in result.candidates]
-            answers.append(Answer(result.outcome, shown))
+            if result.outcome == Outcome.none:
+                answers.append(Answer(result.outcome, [], result.best.name if result.best else None))
+            else:
+                answers.append(Answer(result.outcome, [c.name for c in result.candidates]))
     timings.sort()
     slowest = sorted(cpu, reverse=True)[:10]
     cpu_ms = sorted(ms for ms, _ in cpu)
@@ -66,6 +70,7 @@ def _measure(cases, sessions, thresholds, details, keep_ranked) -> dict:
         "accounts": len(index.account_names),
         "names_indexed": index.size,
         **metrics(cases, answers),
+        **suggestion_figures(cases, answers),
         "p50_ms": round(statistics.median(timings), 3),
         "p99_ms": round(_p99(timings), 3),
         "max_ms": round(timings[-1], 3),

@@ -8,6 +8,11 @@ Definitions (docs/benchmarks.md):
   to another account, or to any account when the answer was "no match";
 - ambiguous_rate: of all queries, the share answered with candidates to choose from;
 - no_match_accuracy: of the "no match" queries, the share answered "no match".
+And of the "did you mean" a "no match" answer may carry (resolve.py says when it does):
+- no_match_suggested_rate: of the "no match" queries, the share answered with a suggestion all
+  the same (noise: "genepoint" → 东莞博华能源);
+- suggestion_accuracy: of the queries naming an account answered "no match", the share whose
+  suggestion is that account.
 """
 
 import csv
@@ -52,6 +57,7 @@ class Answer:
 
     outcome: Outcome
     shown: list[str]
+    suggested: str | None = None  # the "did you mean" of a "no match" answer
 
 
 def answer(ranked: list[tuple], thresholds: Thresholds, limit: int = 5) -> Answer:
@@ -80,6 +86,21 @@ def metrics(cases: Iterable[Case], answers: Iterable[Answer]) -> dict[str, float
         "false_match_rate": round(false / total, 4),
         "ambiguous_rate": round(ambiguous / total, 4),
         "no_match_accuracy": round(none_right / none_cases, 4) if none_cases else None,
+    }
+
+
+def suggestion_figures(cases: Iterable[Case], answers: Iterable[Answer]) -> dict[str, float | None]:
+    no_match = suggested = unmatched = right = 0
+    for case, got in zip(cases, answers, strict=True):
+        if case.expected is None:
+            no_match += 1
+            suggested += got.outcome == Outcome.none and got.suggested is not None
+        elif got.outcome == Outcome.none:
+            unmatched += 1
+            right += got.suggested == case.expected
+    return {
+        "no_match_suggested_rate": round(suggested / no_match, 4) if no_match else None,
+        "suggestion_accuracy": round(right / unmatched, 4) if unmatched else None,
     }
 
 

@@ -11,7 +11,9 @@ import gc
 from array import array
 from bisect import bisect_left
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from heapq import nlargest
 from operator import itemgetter
 
@@ -22,6 +24,7 @@ from kam_core.accounts.models import Account, AccountAlias
 from kam_core.accounts.resolver.grams import grams
 from kam_core.accounts.resolver.normalise import compact, core, normalise, pinyin
 from kam_core.accounts.resolver.query import Query
+from kam_core.accounts.resolver.spaceless import Spaceless
 from kam_core.changes import ACCOUNT_NAMES, KeptUntilChanged
 
 # Prefix hits looked at when a short query prefixes thousands of names.
@@ -167,6 +170,24 @@ class NameIndex:
             hits += _entries(self.exact, name)
             hits += _entries(self.cores, name)
         return hits
+
+    def starting_with(self, key: str) -> Iterator[int]:
+        """Every entry whose key or core starts with `key`, alphabetically (no limit: for /kam find)."""
+        names = self.sorted_names
+        for at in range(bisect_left(names, key), len(names)):
+            if not names[at].startswith(key):
+                break
+            yield from _entries(self.exact, names[at])
+            yield from _entries(self.cores, names[at])
+
+    def containing(self, words: list[str]) -> Iterator[int]:
+        """Every entry whose key holds each of the words, spaces ignored (for /kam find)."""
+        for key in self._spaceless.containing(words):
+            yield from _entries(self.exact, key)
+
+    @cached_property
+    def _spaceless(self) -> Spaceless:
+        return Spaceless(self.keys)
 
     def word_hits(self, q: Query) -> list[int]:
         hits = []

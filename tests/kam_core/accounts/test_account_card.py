@@ -2,7 +2,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from kam_core.accounts.attention import my_accounts
+from kam_core.accounts.attention import attention_page, my_accounts
 from kam_core.accounts.models import AccountAlias, AccountProduct, AccountTeamMember, Product
 from kam_core.accounts.service import account_card
 from kam_core.actors import Actor
@@ -85,7 +85,8 @@ def test_mine_puts_the_stale_key_account_first_and_quiet_general_ones_last(sessi
     assert quiet.reasons == ["stale"] and quiet.days_since_touch == 80 and quiet.cadence_days == 14
     assert acme.reasons == ["plan_at_risk"]
     assert fine.reasons == []
-    text = render("cli/mine.txt.j2", items=items)
+    text = render("cli/mine.txt.j2", page=attention_page(session, actor=Actor.of(book["rep"]), policy=POLICY,
+                                                         today=TODAY))
     assert "1. Quiet Key Ltd (key): 80 days since last touch (cadence 14)" in text
 
 

@@ -194,3 +194,12 @@ def test_bad_size_gets_a_one_line_answer(database_url):
     result = kam("demo", "--accounts", "0", "--database", database_url)
     assert result.exit_code == 1
     assert "--accounts" in result.output and "greater than or equal to 1" in result.output
+
+
+def test_plan_objectives_count_whole_things(demo_session):
+    from kam_core.plans.units import is_countable
+
+    objectives = demo_session.scalars(select(m.PlanObjective)).all()
+    counted = [o for o in objectives if is_countable(o.unit)]
+    assert {o.unit for o in counted} == {"products", "meetings"}
+    assert [(o.unit, o.target, o.actual) for o in counted if o.target % 1 or o.actual % 1] == []

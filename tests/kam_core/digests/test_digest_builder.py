@@ -23,6 +23,7 @@ from tests.factories import (
 WEEK = "2026-W47"  # Mon 16 Nov - Sun 22 Nov 2026
 IN_WEEK = datetime(2026, 11, 18, 10, 0, tzinfo=UTC)
 BEFORE = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
+AFTER = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)  # the Tuesday after the week: when it is read
 SYSTEM = Actor.system("test")
 
 
@@ -49,6 +50,7 @@ def team(session):
 
 
 def mias_digest(session, team, **kwargs):
+    kwargs.setdefault("now", AFTER)
     return build_digest(session, actor=SYSTEM, policy=Policy(), manager_id=team["mia"].id, week=WEEK, **kwargs)
 
 
@@ -79,9 +81,12 @@ def test_pipeline_movement_of_the_week_with_amounts(session, team):
 def test_weighted_pipeline_by_stage_and_lever(session, team):
     from kam_core.enums import Lever
 
-    make_opportunity(session, account=team["acme"], amount=10000, probability=50, lever=Lever.cross_sell)
-    make_opportunity(session, account=team["globex"], amount=1000, stage="Qualification", lever=Lever.raise_usage)
-    make_opportunity(session, account=team["initech"], amount=99999)  # another team
+    # The week's pipeline holds the deals that existed by its end (created before it here).
+    make_opportunity(session, account=team["acme"], amount=10000, probability=50, lever=Lever.cross_sell,
+                     created_at=BEFORE)
+    make_opportunity(session, account=team["globex"], amount=1000, stage="Qualification", lever=Lever.raise_usage,
+                     created_at=BEFORE)
+    make_opportunity(session, account=team["initech"], amount=99999, created_at=BEFORE)  # another team
 
     pipeline = mias_digest(session, team).pipeline
 
@@ -99,9 +104,11 @@ def test_quiet_key_accounts_troubled_plans_overdue_follow_ups_tiers_coverage_com
     make_plan(session, account=globex, last_reviewed_at=datetime(2026, 11, 1, tzinfo=UTC), actions=[
         {"due_date": date(2026, 10, d), "status": ActionStatus.open} for d in (1, 2, 3)])
     make_plan(session, account=acme, last_reviewed_at=datetime(2026, 11, 1, tzinfo=UTC))
-    make_follow_up(session, account=acme, owner=ray, due_on=date(2026, 11, 10))
-    make_follow_up(session, account=acme, owner=ray, due_on=date(2026, 11, 20))
-    make_follow_up(session, account=acme, owner=ray, due_on=date(2026, 11, 24))  # after the week: not overdue
+    # Follow-ups count when they were open at the week's end: made before it (here BEFORE).
+    make_follow_up(session, account=acme, owner=ray, due_on=date(2026, 11, 10), created_at=BEFORE)
+    make_follow_up(session, account=acme, owner=ray, due_on=date(2026, 11, 20), created_at=BEFORE)
+    make_follow_up(session, account=acme, owner=ray, due_on=date(2026, 11, 24),  # after the week: not overdue
+                   created_at=BEFORE)
     session.add(TierChange(account_id=acme.id, old_tier=Tier.important, new_tier=Tier.key, source=TierSource.manual,
                            reason="Strategic logo", changed_at=IN_WEEK))
     make_interaction(session, account=acme, occurred_at=IN_WEEK, kind=InteractionKind.complaint,

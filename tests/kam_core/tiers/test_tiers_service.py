@@ -42,6 +42,7 @@ def test_latest_period_counts_and_a_second_recompute_changes_nothing(session, bo
 
 def test_manager_override_wins_over_recompute_and_is_recorded(session, book):
     manager = make_person(session, role=Role.manager, name="Mia Manager")
+    book["Hooli"].owner = make_person(session, name="Ray Rep", manager=manager)  # her team's account
     recompute_tiers(session, policy=POLICY, actor=ADMIN)
     set_tier(session, actor=Actor.of(manager), account_id=book["Hooli"].id, tier=Tier.key,
              reason="Reference customer in a new market", now=datetime(2026, 11, 1, tzinfo=UTC))
@@ -62,5 +63,43 @@ def test_only_managers_set_tiers_and_always_with_a_reason(session, book):
     with pytest.raises(Forbidden):
         set_tier(session, actor=Actor.of(rep), account_id=book["Acme"].id, tier=Tier.general, reason="why not")
     manager = make_person(session, role=Role.manager)
+    book["Acme"].owner = manager
     with pytest.raises(InvalidInput):
         set_tier(session, actor=Actor.of(manager), account_id=book["Acme"].id, tier=Tier.general, reason="  ")
+
+
+@pytest.fixture
+def teams(session, book):
+    """North: manager Mia and rep Ray, who owns Acme. South: manager Sam, who owns Globex himself.
+    Initech has no owner."""
+    mia = make_person(session, role=Role.manager, name="Mia Manager", team="north")
+    sam = make_person(session, role=Role.manager, name="Sam South", team="south")
+    book["Acme"].owner = make_person(session, name="Ray Rep", manager=mia)
+    book["Globex"].owner = sam
+    session.flush()
+    return {"mia": Actor.of(mia), "sam": Actor.of(sam)}
+
+
+@pytest.mark.parametrize("who, account, allowed", [
+    ("mia", "Acme", True), ("sam", "Globex", True),    # their team's: a report's, their own
+    ("sam", "Acme", False), ("mia", "Globex", False),  # another team's
+    ("mia", "Initech", False),                         # no owner: no team's
+    ("admin", "Acme", True), ("admin", "Initech", True),
+], ids=str)
+def test_a_manager_sets_tiers_for_their_team_s_accounts_only(session, book, teams, who, account, allowed):
+    actor = ADMIN if who == "admin" else teams[who]
+    before = len(tier_history(session, account_id=book[account].id))
+    if allowed:
+        set_tier(session, actor=actor, account_id=book[account].id, tier=Tier.key, reason="Strategic logo")
+        assert explain_tier(session, account_id=book[account].id, policy=POLICY).tier == Tier.key
+    else:
+        with pytest.raises(Forbidden) as refused:
+            set_tier(session, actor=actor, account_id=book[account].id, tier=Tier.key, reason="Strategic logo")
+        assert refused.value.params == {"action": "set_tier"}
+        assert book[account].tier_override is None
+        assert len(tier_history(session, account_id=book[account].id)) == before
+
+
+def test_another_team_s_manager_is_refused_before_being_asked_for_a_reason(session, book, teams):
+    with pytest.raises(Forbidden):
+        set_tier(session, actor=teams["sam"], account_id=book["Acme"].id, tier=Tier.key, reason=" ")
