@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kam_core.accounts.models import Account
+from kam_core.accounts.models import Account, AccountAlias
 from kam_core.enums import ActionStatus, Lever, Role
 from kam_core.opportunities.models import Opportunity, Stage
 from kam_core.people.models import Person
@@ -36,6 +36,14 @@ def make_account(session: Session, *, name: str | None = None, owner: Person | N
     session.add(account)
     session.flush()
     return account
+
+
+def make_accounts_with_aliases(session: Session, accounts: dict[str, list[str]]) -> None:
+    """One account per name, with its aliases."""
+    for name, aliases in accounts.items():
+        account = make_account(session, name=name)
+        session.add_all(AccountAlias(account=account, alias=alias) for alias in aliases)
+    session.flush()
 
 
 def stage_named(session: Session, name: str) -> Stage:

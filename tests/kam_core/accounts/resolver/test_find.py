@@ -4,11 +4,10 @@ import pytest
 
 from kam_core.accounts import access
 from kam_core.accounts.access import FIND_LIMIT, find_visible
-from kam_core.accounts.models import AccountAlias
 from kam_core.actors import Actor
 from kam_core.enums import Role
 from kam_core.policy import Policy
-from tests.factories import make_account, make_person
+from tests.factories import make_account, make_accounts_with_aliases, make_person
 
 ACCOUNTS = {
     "GenePoint": [],
@@ -24,10 +23,7 @@ ACCOUNTS = {
 
 @pytest.fixture
 def accounts(session):
-    for name, aliases in ACCOUNTS.items():
-        account = make_account(session, name=name)
-        session.add_all(AccountAlias(account=account, alias=a) for a in aliases)
-    session.flush()
+    make_accounts_with_aliases(session, ACCOUNTS)
 
 
 def found(session, typed, actor=None, policy=Policy()):

@@ -2,7 +2,6 @@
 
 import pytest
 
-from kam_core.accounts.models import AccountAlias
 from kam_core.accounts.resolver.benchdata import load_accounts, read_accounts
 from kam_core.accounts.resolver.evaluation import read_cases
 from kam_core.accounts.resolver.index import name_index
@@ -11,7 +10,7 @@ from kam_core.accounts.resolver.resolve import (
     SUGGESTION_SHARE, Outcome, letters_shared, plausible, ranked_accounts, search_accounts,
 )
 from tests.conftest import ROOT
-from tests.factories import make_account
+from tests.factories import make_accounts_with_aliases
 
 DATA = ROOT / "tests" / "data"
 
@@ -34,10 +33,7 @@ ACCOUNTS = {
 
 @pytest.fixture
 def accounts(session):
-    for name, aliases in ACCOUNTS.items():
-        account = make_account(session, name=name)
-        session.add_all(AccountAlias(account=account, alias=a) for a in aliases)
-    session.flush()
+    make_accounts_with_aliases(session, ACCOUNTS)
 
 
 @pytest.mark.parametrize("typed", ["genepoint", "foo bar", "genpoint", "asdfgh"])
