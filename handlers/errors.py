@@ -48,11 +48,9 @@ def keeping(typed: str) -> Iterator[None]:
 
 
 def reply_for(error: Exception) -> Message:
-    """The message for any exception: a Reply as it is, a domain error's wording, or an unexpected
+    """The message for any exception: a Reply's question, a domain error's wording, or an unexpected
     error's reference; with what the user typed when the work was `keeping` it."""
-    if isinstance(error, Reply):
-        return error.message
-    message = friendly(error)
+    message = error.message if isinstance(error, Reply) else friendly(error)
     typed = getattr(error, KEPT, "")
     return kept(message, typed) if typed else message
 

@@ -63,3 +63,9 @@ def test_a_note_is_saved_on_the_chosen_account_with_its_text_and_follow_up(drive
     assert (note.account.name, note.text) == (LOGISTICS, "Met the fleet manager, next: send the pilot plan tomorrow")
     [follow_up] = follow_ups(local)
     assert follow_up.title == "send the pilot plan" and follow_up.account_id == logistics
+
+
+def test_a_note_without_an_account_asks_which_and_gives_the_note_back(driver, world):
+    answer = text_of(ack(driver.slash_command(REP, "log : Met the fleet manager, next: call back tomorrow"))["blocks"])
+    assert "Which account?" in answer
+    assert "Met the fleet manager, next: call back tomorrow" in answer
