@@ -36,7 +36,7 @@ from kam_core.delivery.service import deliver_once
 from kam_core.digests.builder import build_digests
 from kam_core.digests.schedule import KIND, Schedule, due_week, schedules
 from kam_core.digests.schemas import DigestData
-from kam_core.digests.week import parse_week, previous_week
+from kam_core.digests.week import bounds, parse_week, previous_week
 from kam_core.enums import Role
 from kam_core.errors import NotFound
 from kam_core.people.models import Person
@@ -134,6 +134,9 @@ def _decide(messenger: Messenger | None, person: Person, plan: Schedule, sent: s
         wanted = week or due_week(now, plan)
     if wanted is None:
         return "not_due", None
+    if bounds(wanted, zone(plan.timezone, default_timezone))[1] > now:
+        # A week still under way would go out "so far" and count as sent: the real one never would.
+        return "week_not_over", wanted
     return ("already_sent" if wanted in sent else "send"), wanted
 
 

@@ -88,3 +88,18 @@ def test_dry_run_needs_no_slack_and_sending_without_a_token_says_what_to_set(dem
     assert dry.exit_code == 0 and "Dry run, nothing sent" in dry.output and "would send" in dry.output
     refused = kam(demo_db, "digest", "send", "--week", WEEK)
     assert refused.exit_code == 1 and "Set SLACK_BOT_TOKEN" in refused.output
+
+
+def test_a_week_not_over_yet_is_not_sent_so_its_real_digest_still_goes_out(demo_db, slack):
+    from datetime import timedelta
+
+    from kam_core.clock import utcnow
+    from kam_core.digests.week import week_key
+
+    this_week = week_key((utcnow() + timedelta(hours=8)).date())  # where the manager is (Asia/Shanghai)
+    result = kam(demo_db, "digest", "send", "--week", this_week, "--manager", MANAGER, slack=slack)
+    assert result.exit_code == 0, result.output
+    assert "not sent: that week has not ended yet" in result.output
+    assert slack.calls_to("chat.postMessage") == []
+    status = kam(demo_db, "digest", "status", "--week", this_week)
+    assert f"王芳 <{MANAGER}>" in status.output and f"{this_week}  not sent yet" in status.output
