@@ -14,6 +14,7 @@ from bot.slack_status import check
 from kam_core.clock import utcnow
 from kam_core.db import transaction
 from kam_core.installation.service import paused, resume
+from templates import piece
 
 log = logging.getLogger("kam.installation")
 RECHECK_SECONDS = 30  # while paused, the token is tried again at most this often per process
@@ -40,7 +41,7 @@ class InstallationWatch:
             if self._token_team is not None and self._token_team not in stopped:
                 return None  # the token works for a workspace that is not paused
         team_id, (reason, _) = next(iter(stopped.items()))
-        return f"Slack app uninstalled from workspace {team_id} ({reason}): reinstall it and set its SLACK_BOT_TOKEN"
+        return piece("ops.j2", "paused", team_id=team_id, reason=reason)
 
     def _recheck(self, stopped: dict) -> None:
         self._checked = (time.monotonic(), utcnow())

@@ -31,7 +31,7 @@ FILLERS = {"day", "hour", "at", "on", "every", "time"}
 
 
 def digest(kam: Kam, cmd: Command, asked: Asked) -> Message:
-    default_timezone = asked.runtime.settings.default_timezone  # this app's: no other app's in the process
+    default_timezone = kam.default_timezone  # this app's (its runtime's settings), never another app's
     if kam.person.role != Role.manager:
         return text_message(piece(T, "managers_only"))
     words = cmd.text.lower().split()

@@ -18,7 +18,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from bot.observability.context import correlation_id
 from handlers.ids import block_for_field
 from handlers.render import Message
-from handlers.render.blocks import clip, section
+from handlers.render.blocks import clip, input_block_ids, section
 from handlers.render.common import kept
 from kam_core.errors import Invalid, KamError, Unavailable
 from templates import piece, slack_escape
@@ -85,7 +85,7 @@ def form_errors(error: Exception, view: dict, general_block: str | None) -> dict
     error's `field`), the rest on `general_block` (else the form's first input). Empty when the form
     has no input to show them on."""
     problems = getattr(error, "problems", None) or [error]
-    inputs = [b.get("block_id") for b in view.get("blocks", []) if isinstance(b, dict) and b.get("type") == "input"]
+    inputs = input_block_ids(view)
     fallback = general_block if general_block in inputs else next(iter(inputs), None)
     errors: dict[str, str] = {}
     for problem in problems:

@@ -20,6 +20,7 @@ from bot.runtime import Runtime
 from handlers.errors import form_errors, reply_for
 from handlers.ids import GENERAL_BLOCKS
 from handlers.render import Message
+from handlers.render.blocks import input_block_ids
 from handlers.render.common import text_message
 from templates import piece
 
@@ -52,11 +53,7 @@ def tell(body: dict, client: WebClient | None, message: Message) -> None:
 
 
 def first_input_block(view) -> str | None:
-    blocks = view.get("blocks") if isinstance(view, dict) else None
-    for block in blocks if isinstance(blocks, list) else []:
-        if isinstance(block, dict) and block.get("type") == "input" and isinstance(block.get("block_id"), str):
-            return block["block_id"]
-    return None
+    return next(iter(input_block_ids(view)), None)
 
 
 def register(app: App, runtime: Runtime) -> None:

@@ -25,12 +25,12 @@ def paused_by(runtime: Runtime, team_id: str | None, reason: str) -> None:
 def register(app: App, runtime: Runtime) -> None:
     @app.event("app_uninstalled")
     def uninstalled(ack: Ack, body: dict) -> None:
-        paused_by(runtime, body.get("team_id"), "app uninstalled")
+        paused_by(runtime, body.get("team_id"), "app_uninstalled")
         ack()  # after the write: a failure answers 500 and Slack delivers the event again
 
     @app.event("tokens_revoked")
     def revoked(ack: Ack, body: dict, event: dict) -> None:
         tokens = event.get("tokens") if isinstance(event.get("tokens"), dict) else {}
         if tokens.get("bot"):  # user tokens alone (the bot has none) change nothing
-            paused_by(runtime, body.get("team_id"), "bot token revoked")
+            paused_by(runtime, body.get("team_id"), "tokens_revoked")
         ack()

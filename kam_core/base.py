@@ -1,7 +1,7 @@
 """Declarative base and column types shared by every model."""
 
 import enum
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from sqlalchemy import JSON, DateTime, Enum, MetaData, Numeric, TypeDecorator
@@ -51,3 +51,11 @@ class Base(DeclarativeBase):
 class Timestamped:
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+def as_date(value) -> date:
+    """A date from a date, a datetime, or the text SQLite hands back for an aggregate (max(), min())
+    of a date or datetime column."""
+    if isinstance(value, datetime):
+        return value.date()
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])

@@ -9,7 +9,7 @@ from functools import partial
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from kam_core.models import install_watchers
+import kam_core.models  # noqa: F401 - every mapped class, and the ORM change watchers (kam_core.changes)
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
@@ -20,7 +20,6 @@ def make_engine(url: str, *, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS, **kw
     # connection (SQLite's page and statement caches, PostgreSQL's prepared statements) instead of
     # cycling through the whole pool.
     kwargs.setdefault("pool_use_lifo", True)
-    install_watchers()  # every entry point builds its engine here
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": busy_timeout_ms / 1000}, **kwargs)
         event.listen(engine, "connect", partial(_sqlite_pragmas, busy_timeout_ms=busy_timeout_ms))

@@ -21,18 +21,9 @@ from kam_core.opportunities.models import Opportunity, Stage, StageChange  # noq
 from kam_core.people.models import Person  # noqa: F401
 from kam_core.plans.models import AccountPlan, PlanAction, PlanObjective  # noqa: F401
 
-_watching = False
-
-
-def install_watchers() -> None:
-    """Make ORM writes move the change markers. Called where engines are built (kam_core.db), which
-    every entry point passes through: a process that never imported this module (gunicorn's
-    bot.wsgi) kept stale caches before. Idempotent."""
-    global _watching
-    if _watching:
-        return
-    _watching = True
-    # The in-process name index (kam_core.accounts.resolver.index) reloads when this moves.
-    watch(ACCOUNT_NAMES, Account, AccountAlias, fields={"name", "alias"})
-    # The high-value threshold of the priority matrix (kam_core.opportunities.priority) too.
-    watch(PIPELINE, Opportunity, Stage, fields={"amount", "stage", "stage_id", "is_open"})
+# Installed on import, once: kam_core.db imports this module, so every process that builds an engine
+# has them (gunicorn's bot.wsgi never imported it before, and its caches went stale).
+# The in-process name index (kam_core.accounts.resolver.index) reloads when this moves.
+watch(ACCOUNT_NAMES, Account, AccountAlias, fields={"name", "alias"})
+# The high-value threshold of the priority matrix (kam_core.opportunities.priority) too.
+watch(PIPELINE, Opportunity, Stage, fields={"amount", "stage", "stage_id", "is_open"})

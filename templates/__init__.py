@@ -18,7 +18,7 @@ def environment() -> Environment:
         autoescape=False,
         auto_reload=False,  # templates ship with the code: no stat() of each file on every message
     )
-    env.filters["count"] = count
+    env.filters["whole"] = whole  # not "count": Jinja's own `count` is `length`
     env.filters["money"] = money
     env.filters["percent"] = percent
     env.filters["slack_escape"] = slack_escape
@@ -34,7 +34,7 @@ def error_message(error) -> str:
     return piece("errors.j2", error.code, **error.params)
 
 
-def count(value) -> str:
+def whole(value) -> str:
     """A whole number of things: 1,234."""
     return f"{int(value):,}"
 

@@ -7,7 +7,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.orm import Session
 
 from kam_core.db import make_engine
@@ -18,6 +18,22 @@ SHARED = ROOT.parent / "shared"
 POSTGRES_URL = os.environ.get("KAM_TEST_POSTGRES_URL")
 
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.skipif(not POSTGRES_URL, reason="KAM_TEST_POSTGRES_URL not set"))]
+
+
+def count_statements(bind, work) -> int:
+    """How many SQL statements `work()` sends through `bind` (a Session, an Engine or a Connection)."""
+    target = bind.get_bind() if hasattr(bind, "get_bind") else bind
+    statements = []
+
+    def seen(*_):
+        statements.append(1)
+
+    event.listen(target, "before_cursor_execute", seen)
+    try:
+        work()
+    finally:
+        event.remove(target, "before_cursor_execute", seen)
+    return len(statements)
 
 
 def shared_path(*parts: str) -> Path:

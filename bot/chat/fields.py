@@ -8,6 +8,7 @@ from datetime import date, time
 from typing import Any
 
 from bot.chat.text import UNDER, T, shown, text_of
+from bot.emulator import payloads
 from templates import render
 
 Ask = Callable[[str], str]
@@ -24,15 +25,7 @@ CLEAR = "-"  # empties a text input or a multi-select, as deleting it does in Sl
 PICK_ONE = {"static_select", "radio_buttons"}
 PICK_MANY = {"multi_static_select", "checkboxes"}
 SEARCH = {"external_select", "multi_external_select"}
-DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 TIME = re.compile(r"\d{2}:\d{2}")
-
-
-def options_of(element: dict) -> list[dict]:
-    options = list(element.get("options") or [])
-    for group in element.get("option_groups") or []:
-        options.extend(group.get("options") or [])
-    return options
 
 
 def ask_input(block: dict, current: Any, ask: Ask, say: Say, suggest: Suggest) -> Any:
@@ -46,15 +39,26 @@ def ask_input(block: dict, current: Any, ask: Ask, say: Say, suggest: Suggest) -
                     current=shown(current), placeholder=text_of(element.get("placeholder")),
                     kind=_kind_of(kind)) + " "
     if kind in PICK_ONE or kind in PICK_MANY:
-        return _pick(options_of(element), kind in PICK_MANY, prompt, ask, say)
+        return _pick(payloads.options(element), kind in PICK_MANY, prompt, ask, say)
     if kind in SEARCH:
         return _search(kind.startswith("multi"), prompt, ask, say, suggest)
     if kind == "datepicker":
         return _checked(prompt, ask, say, _a_date, "not_a_date")
     if kind == "timepicker":
         return _checked(prompt, ask, say, _a_time, "not_a_time")
+    return _read(prompt, ask, clears_to=None)
+
+
+NOT_CLEARABLE = object()  # `_read(clears_to=...)` for an input "-" cannot empty
+
+
+def _read(prompt: str, ask: Ask, *, clears_to: Any = NOT_CLEARABLE) -> Any:
+    """What the user typed; KEEP for Enter alone; `clears_to` for "-" (a text's None, a multi-select's
+    []), when the input can be emptied."""
     typed = ask(prompt).strip()
-    return KEEP if not typed else None if typed == CLEAR else typed
+    if not typed:
+        return KEEP
+    return clears_to if typed == CLEAR and clears_to is not NOT_CLEARABLE else typed
 
 
 def _kind_of(kind: str | None) -> str:
@@ -69,11 +73,9 @@ def _pick(options: list[dict], many: bool, prompt: str, ask: Ask, say: Say) -> A
     for n, option in enumerate(options, start=1):
         say(UNDER + render(T, part="option", n=n, text=text_of(option.get("text"))))
     while True:
-        typed = ask(prompt).strip()
-        if not typed:
-            return KEEP
-        if many and typed == CLEAR:
-            return []
+        typed = _read(prompt, ask, clears_to=[] if many else NOT_CLEARABLE)
+        if not isinstance(typed, str):
+            return typed
         numbers = _numbers(typed, len(options), many)
         if numbers is not None:
             chosen = [options[n - 1] for n in numbers]
@@ -91,11 +93,9 @@ def _numbers(typed: str, count: int, many: bool) -> list[int] | None:
 def _search(many: bool, prompt: str, ask: Ask, say: Say, suggest: Suggest) -> Any:
     """Letters typed; the bot's suggestions listed; one picked by number (several, for a multi-select)."""
     while True:
-        typed = ask(prompt).strip()
-        if not typed:
-            return KEEP
-        if many and typed == CLEAR:
-            return []
+        typed = _read(prompt, ask, clears_to=[] if many else NOT_CLEARABLE)
+        if not isinstance(typed, str):
+            return typed
         options = suggest(typed)
         if not options:
             say(UNDER + render(T, part="no_match", typed=typed))
@@ -109,7 +109,7 @@ def _checked(prompt: str, ask: Ask, say: Say, parse: Callable[[str], str | None]
     """Slack's pickers send only a real date or time: anything else is asked again."""
     while True:
         typed = ask(prompt).strip()
-        if not typed:
+        if not typed:  # a date or time cannot be emptied, as in Slack: Enter keeps it
             return KEEP
         value = parse(typed)
         if value is not None:
@@ -118,10 +118,7 @@ def _checked(prompt: str, ask: Ask, say: Say, parse: Callable[[str], str | None]
 
 
 def _a_date(typed: str) -> str | None:
-    try:
-        return date.fromisoformat(typed).isoformat() if DATE.fullmatch(typed) else None
-    except ValueError:
-        return None
+    return typed if payloads.a_day(typed) else None
 
 
 def _a_time(typed: str) -> str | None:

@@ -13,8 +13,9 @@ from typing import Any
 
 from bot.chat.fields import KEEP, Ask, Say, ask_input
 from bot.chat.session import ChatSession
-from bot.chat.text import UNDER, T, initial_value, input_line, text_of
+from bot.chat.text import UNDER, T, input_line, text_of
 from bot.emulator import Reply
+from bot.emulator import payloads
 from templates import render
 
 
@@ -33,7 +34,7 @@ class Form:
     def value(self, block: dict) -> Any:
         action_id = block["element"].get("action_id")
         given = self.entered.get(block["block_id"], {})
-        return given[action_id] if action_id in given else initial_value(block["element"])
+        return given[action_id] if action_id in given else payloads.initial(block["element"])
 
     def set(self, block: dict, value: Any) -> None:
         self.entered[block["block_id"]] = {block["element"].get("action_id"): value}

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.emulator import Reply
+from bot.emulator import payloads
 from templates import render
 
 T = "cli/chat.txt.j2"
@@ -54,14 +55,6 @@ def shown(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def initial_value(element: dict) -> Any:
-    """What an input holds when the modal opens (options as option objects)."""
-    for key in ("initial_value", "initial_date", "initial_time", "initial_option", "initial_options"):
-        if key in element:
-            return element[key]
-    return None
-
-
 def screen_of(replies: list[Reply], start: int = 1, names: Mapping[str, str] | None = None) -> Screen:
     screen = Screen()
     for reply in replies:
@@ -102,7 +95,7 @@ def _block(block: dict, reply: Reply, screen: Screen, start: int, names) -> None
             if element.get("type") == "button":
                 _choice(element, block, reply, screen, start)
     elif kind == "input" and isinstance(block.get("element"), dict):
-        screen.lines.append(input_line(block, initial_value(block["element"])))
+        screen.lines.append(input_line(block, payloads.initial(block["element"])))
 
 
 def _choice(element: dict, block: dict, reply: Reply, screen: Screen, start: int) -> None:

@@ -28,7 +28,8 @@ def demo(
 
     from kam_core import schema
     from kam_core.demo import DemoSize, generate_demo
-    from kam_core.demo.guard import DemoWouldReplace, found_since_demo, holds_anything
+    from kam_core.demo.guard import DemoWouldReplace, found_since_demo, kept_tables
+    from kam_core.demo.writer import holds_data
 
     try:
         size = DemoSize(accounts=accounts, interactions=interactions, opportunities=opportunities, reps=reps,
@@ -41,7 +42,7 @@ def demo(
     schema.upgrade(rt.engine)
     url = rt.engine.url.render_as_string(hide_password=True)
     with unit_of_work(rt) as session:
-        if if_empty and holds_anything(session):
+        if if_empty and holds_data(session, kept_tables()):
             typer.echo(render("cli/demo_refused.txt.j2", found=found_since_demo(session), database=url,
                               given=database, kept=True))
             return

@@ -47,20 +47,16 @@ class SlackDriver:
     """`SlackDriver(bot_url, signing_secret, slack)` speaks HTTP; `SlackDriver.over_socket(slack)` speaks
     Socket Mode to a bot connected to that FakeSlack. Every user action works the same over both."""
 
-    def __init__(self, bot_url: str, signing_secret: str, slack: FakeSlack, *, timeout: float = 10.0):
-        self.bot_url = bot_url
-        self.signing_secret = signing_secret
+    def __init__(self, bot_url: str, signing_secret: str, slack: FakeSlack, *, timeout: float = 10.0,
+                 transport: SocketTransport | None = None):
         self.slack = slack
-        self.timeout = timeout
-        self.transport: HttpTransport | SocketTransport = HttpTransport(bot_url, signing_secret, timeout)
+        self.transport: HttpTransport | SocketTransport = transport or HttpTransport(bot_url, signing_secret, timeout)
         self._acks: list[tuple[int, Reply]] = []  # (calls recorded before the request was sent, reply)
         self._channels: dict[str, set[str]] = {}  # channels each user acted in, to attribute channel posts
 
     @classmethod
     def over_socket(cls, slack: FakeSlack, *, timeout: float = 10.0) -> "SlackDriver":
-        driver = cls("", "", slack, timeout=timeout)
-        driver.transport = SocketTransport(slack, timeout)
-        return driver
+        return cls("", "", slack, transport=SocketTransport(slack, timeout))
 
     # ---- sending -----------------------------------------------------------------------------
 

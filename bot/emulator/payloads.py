@@ -64,7 +64,7 @@ def find_element(blocks: list[dict], action_id: str, block_id: str | None = None
                  if el.get("action_id") == action_id and block_id in (None, bid)), None)
 
 
-def _options(element: dict) -> list[dict]:
+def options(element: dict) -> list[dict]:
     options = list(element.get("options") or [])
     for group in element.get("option_groups") or []:
         options.extend(group.get("options") or [])
@@ -75,7 +75,7 @@ def _option(element: dict, value: Any) -> dict:
     """An option object: given whole, found in the element by value, or made up (external selects)."""
     if isinstance(value, dict):
         return value
-    found = next((o for o in _options(element) if o.get("value") == value), None)
+    found = next((o for o in options(element) if o.get("value") == value), None)
     return found or {"text": {"type": "plain_text", "text": str(value), "emoji": True}, "value": str(value)}
 
 
@@ -96,13 +96,13 @@ def selection(element: dict, value: Any) -> dict:
         return {"selected_options": [_option(element, v) for v in value or []]}
     if kind in _PICKED:
         value = value.isoformat() if isinstance(value, date) else value
-        if kind == "datepicker" and value is not None and not _a_day(value):
+        if kind == "datepicker" and value is not None and not a_day(value):
             raise ValueError(f"a datepicker sends a real day as YYYY-MM-DD, never {value!r}")
         return {_PICKED[kind]: value}
     return {"value": value}
 
 
-def _a_day(value: Any) -> bool:
+def a_day(value: Any) -> bool:
     """What Slack's date picker can hold: a calendar day, written YYYY-MM-DD."""
     try:
         return isinstance(value, str) and len(value) == 10 and date.fromisoformat(value).isoformat() == value
@@ -110,7 +110,7 @@ def _a_day(value: Any) -> bool:
         return False
 
 
-def _initial(element: dict) -> Any:
+def initial(element: dict) -> Any:
     kind = element.get("type")
     if kind in _SINGLE:
         return element.get("initial_option")
@@ -129,7 +129,7 @@ def state_values(view: dict, values: dict[str, dict[str, Any]] | None) -> dict:
             continue
         element = block["element"]
         given = values.get(block.get("block_id", ""), {})
-        value = given[element.get("action_id")] if element.get("action_id") in given else _initial(element)
+        value = given[element.get("action_id")] if element.get("action_id") in given else initial(element)
         state[block["block_id"]] = {element["action_id"]: {"type": element["type"], **selection(element, value)}}
     for block_id, actions in values.items():
         for action_id in actions:

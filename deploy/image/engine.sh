@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# A container engine that answers: installs Debian's docker.io (and debootstrap, for deploy/image/base.sh)
-# when missing, starts dockerd when it is not running, and waits for `docker info` (KAM_ENGINE_WAIT
+# A container engine that answers: installs Debian's docker.io when missing (deploy/image/base.sh installs
+# debootstrap itself, only when it makes a stand-in base), starts dockerd when it is not running, and waits for `docker info` (KAM_ENGINE_WAIT
 # seconds, 60 by default). Exits 0 when the engine answers, 1 with the reason on stderr otherwise.
 set -uo pipefail
 
@@ -14,10 +14,10 @@ if command -v docker >/dev/null && answers; then exit 0; fi
 if [ "$(id -u)" != 0 ]; then
   say "the engine does not answer \`docker info\`, and only root may install or start it here"; exit 1
 fi
-if ! command -v docker >/dev/null || ! command -v dockerd >/dev/null || ! command -v debootstrap >/dev/null; then
-  say "installing docker.io and debootstrap with apt"
-  if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker.io debootstrap; } >&2; then
-    say "apt-get could not install docker.io and debootstrap"; exit 1
+if ! command -v docker >/dev/null || ! command -v dockerd >/dev/null; then
+  say "installing docker.io with apt"
+  if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker.io; } >&2; then
+    say "apt-get could not install docker.io"; exit 1
   fi
 fi
 if ! pgrep -x dockerd >/dev/null; then

@@ -5,6 +5,13 @@ BUTTON_TEXT_LIMIT = 75
 MESSAGE_BLOCK_LIMIT = 50
 
 
+def input_block_ids(view) -> list[str]:
+    """The block ids of a view's inputs, in order (a payload's view is read defensively: it is data)."""
+    blocks = view.get("blocks") if isinstance(view, dict) else None
+    return [block["block_id"] for block in (blocks if isinstance(blocks, list) else [])
+            if isinstance(block, dict) and block.get("type") == "input" and isinstance(block.get("block_id"), str)]
+
+
 def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 

@@ -7,13 +7,13 @@ from pydantic import BaseModel
 from handlers.ids import ActionId, BlockId, CallbackId
 from handlers.note_text import Draft, QuickNote
 from handlers.render import Message
-from handlers.render.blocks import SECTION_TEXT_LIMIT, actions, button, clip, context, section
+from handlers.render.blocks import actions, button, clip, context, section
 from kam_core.accounts.resolver.resolve import SearchResult
 from kam_core.enums import InteractionKind, Source
 from kam_core.interactions.models import MAX_TEXT
 from kam_core.interactions.schemas import InteractionView, LogTarget
 from kam_core.interactions.service import FOLLOW_UP_YEARS
-from templates import piece, slack_escape
+from templates import piece
 
 T = "slack/notes.j2"
 OPTION_TEXT_LIMIT = 75

@@ -33,6 +33,7 @@ from kam_core.interactions.models import FollowUp, Interaction
 from kam_core.people.models import Person
 from kam_core.plans.service import plan_health_by_account
 from kam_core.policy import Policy
+from kam_core.base import as_date
 
 PAGE_SIZE = 10
 TIER_ORDER = [Tier.key, Tier.important, Tier.general]
@@ -103,10 +104,10 @@ def _rank(item: AttentionItem) -> tuple:
 def _item(account, last_touch, overdue: tuple | None, plan, policy: Policy, today: date) -> AttentionItem:
     tier = account.tier_override or account.computed_tier
     cadence = policy.cadence.days_for(tier)
-    days_since = (today - _as_date(last_touch)).days if last_touch else None
+    days_since = (today - as_date(last_touch)).days if last_touch else None
     days_over = (days_since - cadence) if days_since is not None else cadence
     count, oldest = overdue or (0, None)
-    oldest_days = (today - _as_date(oldest)).days if oldest else None
+    oldest_days = (today - as_date(oldest)).days if oldest else None
     stale = days_over > 0
     plan_wrong = plan is not None and plan.status in PLAN_ORDER
     reasons = [*(["overdue_follow_ups"] if count else []), *(["stale"] if stale else []),
@@ -116,10 +117,3 @@ def _item(account, last_touch, overdue: tuple | None, plan, policy: Policy, toda
                          band=band, days_late=max(oldest_days or 0, days_over if stale else 0),
                          days_since_touch=days_since, cadence_days=cadence, overdue_follow_ups=count,
                          oldest_overdue_days=oldest_days, plan_health=plan, reasons=reasons)
-
-
-def _as_date(value) -> date:
-    # SQLite hands back max() and min() of a date or datetime column as text.
-    if hasattr(value, "date"):
-        return value.date()
-    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])

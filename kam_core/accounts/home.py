@@ -33,6 +33,7 @@ from kam_core.opportunities.service import view as opportunity_view
 from kam_core.people.models import Person
 from kam_core.plans.health import SEVERITY, HealthReason
 from kam_core.policy import Policy
+from kam_core.base import as_date
 
 T = TypeVar("T")
 ROWS = 8
@@ -157,15 +158,10 @@ def _team_past_cadence(session: Session, *, actor: Actor, policy: Policy, today:
     ).all()
     quiet = []
     for row in rows:
-        days = (today - _as_date(row.last_touch)).days if row.last_touch else None
+        days = (today - as_date(row.last_touch)).days if row.last_touch else None
         if days is None or days > cadence:
             quiet.append(TeamAccount(account_id=row.id, name=row.name, owner_name=row.owner_name,
                                      days_since_touch=days, cadence_days=cadence))
     # Never touched first, then the longest silence.
     quiet.sort(key=lambda a: (a.days_since_touch is not None, -(a.days_since_touch or 0), a.name))
     return Capped(items=quiet[:limit], total=len(quiet))
-
-
-def _as_date(value) -> date:
-    # SQLite hands back max() of a datetime column as text.
-    return value.date() if hasattr(value, "date") else date.fromisoformat(str(value)[:10])

@@ -42,10 +42,6 @@ def kept_tables() -> list[Table]:
     return [t for t in data_tables() if t.name not in BOOKKEEPING]
 
 
-def holds_anything(session: Session) -> bool:
-    return any(session.scalar(select(func.count()).select_from(table)) for table in kept_tables())
-
-
 def snapshot(session: Session) -> dict[str, dict]:
     """Every kept table as it is now, for the demo's marker: rows, last id, latest update."""
     tables = {}

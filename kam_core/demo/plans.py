@@ -15,7 +15,7 @@ from kam_core.demo import phrases
 from kam_core.demo.context import Context, Staff
 from kam_core.enums import ActionStatus
 from kam_core.plans.models import AccountPlan, PlanAction, PlanObjective
-from kam_core.plans.units import is_countable, whole
+from kam_core.plans.units import shown
 
 # Dealt in turn rather than drawn, so even a handful of key accounts shows every state.
 PROFILES = ["on_track", "at_risk", "off_track", "never_reviewed", "on_track", "at_risk", "on_track", "off_track",
@@ -67,8 +67,7 @@ def _objectives(ctx: Context, seed, plan_id: int, progress: float, products_in_u
             "%": rng.choice([30, 40, 50, 60]),
         }[unit]
         actual = (Decimal(str(target)) * Decimal(str(round(min(progress, 1.2), 2)))).quantize(Decimal("0.01"))
-        if is_countable(unit):  # 3 meetings held, never 2.64
-            actual = whole(actual)
+        actual = shown(actual, unit)  # 3 meetings held, never 2.64
         writer.add(table, {"id": writer.new_id(table), "plan_id": plan_id, "description": description, "unit": unit,
                            "target": Decimal(str(target)), "actual": actual})
 

@@ -51,8 +51,9 @@ def data_tables() -> list[Table]:
     return [t for t in models.Base.metadata.sorted_tables if t.name not in KEPT_TABLES]
 
 
-def holds_data(session: Session) -> bool:
-    return any(session.scalar(select(exists().select_from(table))) for table in data_tables())
+def holds_data(session: Session, tables=None) -> bool:
+    """Whether any of `tables` (by default every data table) has a row."""
+    return any(session.scalar(select(exists().select_from(table))) for table in tables or data_tables())
 
 
 def wipe(session: Session) -> None:

@@ -51,6 +51,7 @@ from kam_core.permissions import Action, may_see_team, require
 from kam_core.plans.health import assess
 from kam_core.plans.service import current_plan
 from kam_core.policy import Policy
+from kam_core.base import as_date
 
 PLAN_ORDER = {PlanHealth.off_track: 0, PlanHealth.at_risk: 1}
 
@@ -152,7 +153,7 @@ def _digest(teams: Teams, manager_id: int, rows: _Rows, shared: _Shared, policy:
         manager_id=person.id, manager_name=person.name, manager_email=person.email,
         slack_user_id=person.slack_user_id, timezone=manager.timezone, week=teams.week,
         week_start=teams.first_day, week_end=teams.last_day, state=manager.state, as_of=manager.as_of,
-        as_of_day=manager.as_of_day, today=manager.today, team_size=len(manager.members), accounts=rows.accounts,
+        team_size=len(manager.members), accounts=rows.accounts,
     )
     if manager.state == WeekState.future:
         return DigestData(**heading)  # nothing has happened yet: no figure is made up
@@ -244,7 +245,7 @@ def _untouched(found: list, manager: ManagerWeek, teams: Teams, policy: Policy, 
     cadence = policy.cadence.key_days
     quiet = []
     for row in found:
-        days = (manager.as_of_day - _day(row.last_touch)).days if row.last_touch is not None else None
+        days = (manager.as_of_day - as_date(row.last_touch)).days if row.last_touch is not None else None
         if days is None or days > cadence:
             quiet.append(UntouchedItem(account_id=row.id, account_name=row.name,
                                        owner_name=teams.names.get(row.owner_id), days_since_touch=days,
@@ -271,7 +272,7 @@ def _follow_ups(found: list, manager: ManagerWeek, teams: Teams, top: int) -> Se
     """`found` holds (owner, due day, count) rows; only days before the manager's as-of day count."""
     overdue: dict[int, tuple[int, date]] = {}
     for row in found:
-        due = _day(row.due_on)
+        due = as_date(row.due_on)
         if due < manager.as_of_day:
             count, oldest = overdue.get(row.owner_id, (0, due))
             overdue[row.owner_id] = (count + row.count, min(oldest, due))
@@ -310,9 +311,3 @@ def _complaints(found: list, top: int) -> Section[ComplaintItem]:
     return Section[ComplaintItem](items=[ComplaintItem(
         account_id=r.account_id, account_name=r.account_name, author_name=r.author_name, occurred_at=aware(r.at),
         text=r.text or "") for r in chosen], total=total)
-
-
-def _day(value) -> date:
-    if isinstance(value, datetime):
-        return value.date()
-    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])

@@ -132,8 +132,6 @@ class DigestData(BaseModel):
     # future: the week has not started where the manager is, and the digest holds nothing.
     state: WeekState = WeekState.ended
     as_of: datetime  # aware UTC: the week's end, or now in a current week
-    as_of_day: date  # its local day: "overdue", "days since", "close date passed" count from it
-    today: date  # plans are assessed today, as the account card shows them (their history is not kept)
     team_size: int
     accounts: int
     currency: str = "USD"

@@ -14,5 +14,5 @@ class Installation(Base):
 
     team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     active: Mapped[bool] = mapped_column(default=True)
-    reason: Mapped[str | None] = mapped_column(String(200))
+    reason: Mapped[str | None] = mapped_column(String(200))  # the Slack event that paused it (a code)
     changed_at: Mapped[datetime]

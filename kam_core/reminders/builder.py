@@ -36,6 +36,7 @@ from kam_core.reminders.schemas import (CARE_ITEM, KINDS, CadenceNudge, CareItem
                                         FollowUpReminder, Kind, Recipient)
 from kam_core.digests.week import week_key
 from kam_core.scheduling import DEFAULT_HOUR, daily_due, local_moment
+from kam_core.base import as_date
 
 FOLLOW_UP_ROWS = 15  # two blocks each: well inside Slack's 50 blocks per message
 CARE_ROWS = 15
@@ -179,18 +180,13 @@ def _cadence(session: Session, due: list[_Due], done: set, *, policy: Policy) ->
         period_key = f"{week_key(r.local_date)}:{row.id}"
         if (Kind.cadence.value, r.person_id, period_key) in done:
             continue
-        last = _as_date(row.last_touch) if row.last_touch else None
+        last = as_date(row.last_touch) if row.last_touch else None
         days = (r.local_date - last).days if last else None
         if days is None or days > cadence:
             reminders.append(DueReminder(kind=Kind.cadence, recipient=r, period_key=period_key, cadence=CadenceNudge(
                 account_id=row.id, account_name=row.name, tier=Tier.key, cadence_days=cadence,
                 days_since_touch=days, last_touch=last)))
     return reminders
-
-
-def _as_date(value) -> date:
-    # SQLite hands back max() of a datetime column as text.
-    return value.date() if hasattr(value, "date") else date.fromisoformat(str(value)[:10])
 
 
 # ---- care touches ----------------------------------------------------------------------------

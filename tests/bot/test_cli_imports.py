@@ -19,12 +19,13 @@ LOADED = """
 import json, sys
 sys.argv = ["kam", *json.loads(sys.argv[1])]
 from bot.cli import app
+code = 0
 if len(sys.argv) > 1:
     try:
         app()
-    except SystemExit:
-        pass
-print(json.dumps(sorted(sys.modules)), file=sys.stderr)
+    except SystemExit as exit:
+        code = exit.code or 0
+print(json.dumps({"code": code, "modules": sorted(sys.modules)}), file=sys.stderr)
 """
 
 
@@ -32,7 +33,9 @@ def heavy_modules_loaded(argv: list[str]) -> list[str]:
     done = subprocess.run([sys.executable, "-c", LOADED, json.dumps(argv)], capture_output=True, text=True,
                           timeout=60)
     assert done.returncode == 0, done.stderr
-    loaded = json.loads(done.stderr.strip().splitlines()[-1])
+    result = json.loads(done.stderr.strip().splitlines()[-1])
+    assert result["code"] == 0, f"kam {' '.join(argv)} exited {result['code']}: a help page that does not exist"
+    loaded = result["modules"]
     return [name for name in loaded if any(name == heavy or name.startswith(heavy + ".") for heavy in HEAVY)]
 
 

@@ -39,7 +39,7 @@ def choose_logistics(driver, slack, user: str, text: str) -> dict:
 @pytest.mark.parametrize("text, shows", [
     ("acm", "*Last touch:*"),  # the card
     ("opps acm", "Fleet telematics 2027"),
-    ("plan acm", "Plan"),
+    ("plan acm", f"Account plan · {LOGISTICS}"),
 ])
 def test_a_read_verb_shows_the_chosen_accounts_answer(driver, slack, logistics, text, shows):
     answer = text_of(choose_logistics(driver, slack, REP, text)["blocks"])

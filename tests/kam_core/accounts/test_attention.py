@@ -3,7 +3,6 @@
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
-from sqlalchemy import event
 
 from kam_core.accounts.attention import attention_page, leads_a_team, my_accounts
 from kam_core.accounts.home import home_summary
@@ -12,6 +11,7 @@ from kam_core.actors import Actor
 from kam_core.enums import FollowUpStatus, Role, Tier
 from kam_core.policy import Policy
 from tests.factories import make_account, make_follow_up, make_interaction, make_person, make_plan
+from tests.conftest import count_statements
 
 TODAY = date(2026, 11, 20)
 POLICY = Policy()
@@ -114,21 +114,6 @@ def test_a_manager_s_team_is_their_reports_accounts_and_their_own(session):
 def test_the_home_ranks_key_accounts_the_same_way(session, book):
     key = home_summary(session, actor=Actor.of(book), policy=POLICY, today=TODAY).key_accounts.items
     assert names(key) == ["Top Key", "Never Touched Key"]
-
-
-def count_statements(session, work) -> int:
-    statements = []
-    engine = session.get_bind()
-
-    def seen(*_):
-        statements.append(1)
-
-    event.listen(engine, "before_cursor_execute", seen)
-    try:
-        work()
-    finally:
-        event.remove(engine, "before_cursor_execute", seen)
-    return len(statements)
 
 
 @pytest.mark.parametrize("scope", list(AttentionScope))

@@ -3,7 +3,7 @@
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from kam_core.accounts.home import home_summary
 from kam_core.actors import Actor
@@ -12,6 +12,7 @@ from kam_core.enums import FollowUpStatus, PlanHealth, Role, Tier
 from kam_core.errors import Conflict, Forbidden, InvalidInput
 from kam_core.interactions.service import snooze_follow_up
 from kam_core.policy import Policy
+from tests.conftest import count_statements
 from tests.factories import (
     make_account,
     make_follow_up,
@@ -116,21 +117,6 @@ def big_book(session, rep, *, accounts: int, follow_ups: int):
         make_interaction(session, account=account, occurred_at=days_ago(30))
         reviewed_plan(session, account, actions=[{"due_date": TODAY - timedelta(days=2)}])
         make_opportunity(session, account=account, expected_close_date=TODAY)
-
-
-def count_statements(session, work) -> int:
-    statements = []
-
-    def seen(*_):
-        statements.append(1)
-
-    engine = session.get_bind()
-    event.listen(engine, "before_cursor_execute", seen)
-    try:
-        work()
-    finally:
-        event.remove(engine, "before_cursor_execute", seen)
-    return len(statements)
 
 
 def test_big_books_are_capped_with_full_counts_in_the_same_number_of_queries(session):

@@ -11,7 +11,8 @@ from kam_core.actors import Actor
 from kam_core.audit.models import AuditEntry
 from kam_core.clock import today, utcnow
 from kam_core.demo import DemoSize, generate_demo
-from kam_core.demo.guard import DemoWouldReplace, found_since_demo, holds_anything
+from kam_core.demo.guard import DemoWouldReplace, found_since_demo, kept_tables
+from kam_core.demo.writer import holds_data
 from kam_core.digests.schedule import set_schedule
 from kam_core.enums import ActionStatus, FollowUpStatus, Role, Source, Tier
 from kam_core.importers.accounts_csv import import_accounts_csv
@@ -134,8 +135,10 @@ def test_any_work_done_since_the_demo_stops_it_and_is_kept(session, tmp_path, wo
     with pytest.raises(DemoWouldReplace) as refused:
         demo(session)
     assert refused.value.found.made_by_demo and refused.value.found.anything
-    # Nothing was wiped: the newest audit entry (the work's, or the demo's marker) is still there.
+    # Nothing was wiped: the newest audit entry (the work's, or the demo's marker) is still there,
+    # and so is the work itself (found again, the same).
     assert session.scalar(select(AuditEntry.id).order_by(AuditEntry.id.desc()).limit(1)) == before
+    assert found_since_demo(session) == refused.value.found
     assert demo(session, force=True).replaced_existing
     assert not found_since_demo(session).anything
 
@@ -176,6 +179,6 @@ def test_bookkeeping_alone_is_no_data_to_keep(session):
     pause(session, team_id="T0DEMO", reason="uninstalled")
     session.execute(m.ProcessedEvent.__table__.insert().values(event_key="Ev1", seen_at=utcnow()))
     session.execute(AuditEntry.__table__.delete())  # pause() audits itself; the rows above are what is left
-    assert not holds_anything(session)
+    assert not holds_data(session, kept_tables())
     assert not found_since_demo(session).anything
     demo(session)

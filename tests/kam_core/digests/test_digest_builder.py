@@ -3,7 +3,6 @@
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import event
 
 from bot.chat.text import screen_of
 from bot.emulator import Reply
@@ -16,6 +15,7 @@ from kam_core.enums import ActionStatus, InteractionKind, PlanHealth, Role, Tier
 from kam_core.errors import Forbidden
 from kam_core.opportunities.models import StageChange
 from kam_core.policy import Policy
+from tests.conftest import count_statements
 from tests.factories import (
     make_account, make_follow_up, make_interaction, make_opportunity, make_person, make_plan, stage_named,
 )
@@ -187,20 +187,6 @@ def test_long_lists_show_the_top_items_and_and_n_more_within_slacks_limits(sessi
     message = digest_message(mias_digest(session, team))
     text = "\n".join(screen_of([Reply(kind="message", text=message.text, blocks=message.blocks)]).lines)
     assert text.count("and 35 more") == 3  # 40 new deals, complaints, troubled plans: 5 shown of each
-
-
-def count_statements(engine, work) -> int:
-    statements = []
-
-    def listener(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
-        work()
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
-    return len(statements)
 
 
 def grow(session, managers: int, accounts_per_rep: int) -> None:
