@@ -14,6 +14,7 @@ class Verb(StrEnum):
     find = "find"
     opps = "opps"
     plan = "plan"
+    history = "history"
     log = "log"
     mine = "mine"
     team = "team"

@@ -17,6 +17,8 @@ class ActionId(StrEnum):
     log_interaction = "kam.log_interaction"  # value: account id
     show_opportunities = "kam.show_opportunities"  # value: account id
     show_plan = "kam.show_plan"  # value: account id
+    show_history = "kam.show_history"  # value: account id (the card's History button)
+    new_opportunity = "kam.new_opportunity"  # value: account id (the card's New deal button)
     move_stage = "kam.move_stage"  # value: opportunity id:version
     complete_action = "kam.complete_action"  # value: action id:version
     complete_follow_up = "kam.complete_follow_up"  # value: follow-up id:version

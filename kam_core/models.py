@@ -17,9 +17,9 @@ from kam_core.delivery.models import Delivery, NotificationPreference  # noqa: F
 from kam_core.events import ProcessedEvent  # noqa: F401
 from kam_core.installation.models import Installation  # noqa: F401
 from kam_core.interactions.models import FollowUp, Interaction, interaction_contacts  # noqa: F401
-from kam_core.opportunities.models import Opportunity, Stage, StageChange  # noqa: F401
+from kam_core.opportunities.models import LostReason, Opportunity, Stage, StageChange  # noqa: F401
 from kam_core.people.models import Person  # noqa: F401
-from kam_core.plans.models import AccountPlan, PlanAction, PlanObjective  # noqa: F401
+from kam_core.plans.models import AccountPlan, PlanAction, PlanObjective, PlanReview  # noqa: F401
 
 # Installed on import, once: kam_core.db imports this module, so every process that builds an engine
 # has them (gunicorn's bot.wsgi never imported it before, and its caches went stale).

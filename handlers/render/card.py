@@ -22,6 +22,8 @@ def card_message(card: AccountCard) -> Message:
         button(piece(T, "button_log"), ActionId.log_interaction, value, style="primary"),
         button(piece(T, "button_opps"), ActionId.show_opportunities, value),
         button(piece(T, "button_plan"), ActionId.show_plan, value),
+        button(piece(T, "button_history"), ActionId.show_history, value),
+        button(piece(T, "button_new_deal"), ActionId.new_opportunity, value),
     ))
     return Message(text=piece(T, "notification", card=card), blocks=blocks)
 

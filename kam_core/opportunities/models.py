@@ -24,6 +24,17 @@ class Stage(Base):
     is_lost: Mapped[bool] = mapped_column(default=False)
 
 
+class LostReason(Base):
+    """Why deals are lost: a list an admin can extend (`kam lost-reasons`); retired ones stay for old deals."""
+
+    __tablename__ = "lost_reasons"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    position: Mapped[int]
+    active: Mapped[bool] = mapped_column(default=True)
+
+
 class Opportunity(Timestamped, Base):
     __tablename__ = "opportunities"
     __table_args__ = (UniqueConstraint("source", "external_id"),)
@@ -42,6 +53,9 @@ class Opportunity(Timestamped, Base):
     closed_on: Mapped[date | None]
     engaged_on: Mapped[date | None]
     next_step: Mapped[str | None] = mapped_column(String(500))
+    # Set when the deal is closed lost: a reason from the list, and the rep's own words.
+    lost_reason_id: Mapped[int | None] = mapped_column(ForeignKey("lost_reasons.id"))
+    lost_note: Mapped[str | None] = mapped_column(String(500))
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
     source: Mapped[str | None] = mapped_column(String(32))
     external_id: Mapped[str | None] = mapped_column(String(100))
@@ -51,6 +65,7 @@ class Opportunity(Timestamped, Base):
     product: Mapped[Product | None] = relationship(lazy="joined")
     stage: Mapped[Stage] = relationship(lazy="joined")
     owner: Mapped[Person | None] = relationship()
+    lost_reason: Mapped[LostReason | None] = relationship(lazy="joined")
 
     __mapper_args__ = {"version_id_col": version}
 

@@ -6,7 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kam_core.accounts.models import Account
 from kam_core.base import Base, Timestamped
-from kam_core.enums import ActionStatus
+from kam_core.enums import ActionStatus, Lever
 from kam_core.people.models import Person
 
 
@@ -21,7 +21,14 @@ class AccountPlan(Timestamped, Base):
     value_proposition: Mapped[str | None] = mapped_column(Text)
     customer_trends: Mapped[str | None] = mapped_column(Text)
     customer_priorities: Mapped[str | None] = mapped_column(Text)
+    # The seed's value-proposition chain: trends → our impact on them → the proposition.
+    our_impact: Mapped[str | None] = mapped_column(Text)
+    # Who in the account team does what for this customer (KAM_DOMAIN.md §5, account-team involvement).
+    team_roles: Mapped[str | None] = mapped_column(Text)
+    # Why an account that is not a key account has a plan at all (the seed: plan only the few key ones).
+    reason: Mapped[str | None] = mapped_column(Text)
     executive_sponsor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    # The latest review's moment, kept with each review recorded (plan health reads it).
     last_reviewed_at: Mapped[datetime | None]
 
     account: Mapped[Account] = relationship()
@@ -32,6 +39,9 @@ class AccountPlan(Timestamped, Base):
     actions: Mapped[list["PlanAction"]] = relationship(
         back_populates="plan", cascade="all, delete-orphan", order_by="PlanAction.due_date"
     )
+    reviews: Mapped[list["PlanReview"]] = relationship(
+        back_populates="plan", cascade="all, delete-orphan", order_by="PlanReview.reviewed_on.desc()"
+    )
 
 
 class PlanObjective(Base):
@@ -40,6 +50,7 @@ class PlanObjective(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("account_plans.id", ondelete="CASCADE"), index=True)
     description: Mapped[str] = mapped_column(String(500))
+    lever: Mapped[Lever | None]
     unit: Mapped[str | None] = mapped_column(String(20))
     target: Mapped[Decimal] = mapped_column(Numeric(16, 2))
     actual: Mapped[Decimal] = mapped_column(Numeric(16, 2), default=Decimal(0))
@@ -63,3 +74,21 @@ class PlanAction(Base):
     owner: Mapped[Person | None] = relationship()
 
     __mapper_args__ = {"version_id_col": version}
+
+
+class PlanReview(Base):
+    """A plan review (KAM_DOMAIN.md §5: senior management reviews each plan; the customer scores us)."""
+
+    __tablename__ = "plan_reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("account_plans.id", ondelete="CASCADE"), index=True)
+    reviewed_on: Mapped[date]
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    notes: Mapped[str] = mapped_column(Text)
+    # The customer's own view of us, when it was heard.
+    customer_view: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+
+    plan: Mapped[AccountPlan] = relationship(back_populates="reviews")
+    reviewer: Mapped[Person | None] = relationship()

@@ -30,7 +30,7 @@ def test_kam_with_a_name_answers_with_the_account_card(driver, world):
     text = blocks_text(reply["blocks"])
     assert "Acme Corporation" in text and "Key account" in text and "Open pipeline" in text
     assert {e["action_id"] for b in reply["blocks"] if b["type"] == "actions" for e in b["elements"]} == {
-        "kam.log_interaction", "kam.show_opportunities", "kam.show_plan"}
+        "kam.log_interaction", "kam.show_opportunities", "kam.show_plan", "kam.show_history", "kam.new_opportunity"}
 
 
 @over_http_and_socket
