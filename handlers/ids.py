@@ -18,8 +18,14 @@ class ActionId(StrEnum):
     show_opportunities = "kam.show_opportunities"  # value: account id
     show_plan = "kam.show_plan"  # value: account id
     show_history = "kam.show_history"  # value: account id (the card's History button)
+    page_history = "kam.page_history"  # /kam history: Next / Previous; value: "<account id>:<offset>"
+    open_interaction = "kam.open_interaction"  # /kam history: a note in full; value: interaction id
     new_opportunity = "kam.new_opportunity"  # value: account id (the card's New deal button)
     move_stage = "kam.move_stage"  # value: opportunity id:version
+    edit_opportunity = "kam.edit_opportunity"  # value: opportunity id:version
+    close_opportunity = "kam.close_opportunity"  # value: opportunity id:version
+    opportunity_history = "kam.opportunity_history"  # value: opportunity id
+    deal_input = "kam.deal_input"  # every input of the deal and close forms: their blocks (DealField) tell them apart
     complete_action = "kam.complete_action"  # value: action id:version
     complete_follow_up = "kam.complete_follow_up"  # value: follow-up id:version
     snooze_follow_up = "kam.snooze_follow_up"  # value: follow-up id:version
@@ -34,13 +40,31 @@ class ActionId(StrEnum):
     notes_input = "kam.notes_input"  # plain_text_input in the log modal
     next_step_input = "kam.next_step_input"  # plain_text_input in the log modal
     follow_up_pick = "kam.follow_up_on"  # datepicker in the log modal
+    create_plan = "kam.create_plan"  # value: account id (the no-plan message's button)
+    # The plan's buttons carry "<account id>:<plan id>[:<item>[:<version>]]" (handlers/render/plan_forms.PlanRef).
+    edit_plan = "kam.edit_plan"  # numbered; item: the part (strategy, people, period)
+    add_objective = "kam.add_objective"
+    edit_objective = "kam.edit_objective"  # numbered; item: objective id
+    add_action = "kam.add_action"
+    edit_action = "kam.edit_action"  # numbered; item: action id, and its version
+    record_review = "kam.record_review"
+    show_plan_history = "kam.show_plan_history"
+    person_select = "kam.person_select"  # external_select of people in the plan forms (sponsor, owner)
+    plan_input = "kam.plan_input"  # every other input of the plan forms: their blocks (PlanField) tell them apart
 
 
 class CallbackId(StrEnum):
     log_modal = "kam.log_modal"
     stage_modal = "kam.stage_modal"
+    deal_modal = "kam.deal_modal"  # a new deal or an edit: which rides in private_metadata
+    close_modal = "kam.close_modal"
     log_shortcut = "kam.log_shortcut"
     log_message_shortcut = "kam.log_message"
+    plan_create_modal = "kam.plan_create"
+    plan_part_modal = "kam.plan_part"  # strategy, people or period: the part rides in private_metadata
+    objective_modal = "kam.objective_modal"
+    plan_action_modal = "kam.plan_action_modal"
+    review_modal = "kam.review_modal"
 
 
 class BlockId(StrEnum):
@@ -52,12 +76,61 @@ class BlockId(StrEnum):
     next_step = "next_step"
     follow_up_on = "follow_up_on"
     stage = "stage"
+    # A row's buttons in the plan-actions reminder DM, numbered `action_reminder:0`...: a Done there
+    # re-draws the reminder, not the plan (handlers/plans.py).
+    action_reminder = "action_reminder"
+
+
+class DealField(StrEnum):
+    """The deal and close forms' input blocks, each named after the field of kam_core.opportunities.editing,
+    so a problem shows under its input."""
+
+    name = "name"
+    product_id = "product_id"
+    lever = "lever"
+    amount = "amount"
+    currency = "currency"
+    expected_close_date = "expected_close_date"
+    stage_id = "stage_id"
+    probability = "probability"
+    next_step = "next_step"
+    outcome = "outcome"
+    lost_reason_id = "lost_reason_id"
+    lost_note = "lost_note"
+
+
+class PlanField(StrEnum):
+    """The plan forms' input blocks, each named after the plans service's field (kam_core.plans.editing),
+    so a problem shows under its input."""
+
+    period_start = "period_start"
+    period_end = "period_end"
+    focus = "focus"
+    customer_trends = "customer_trends"
+    customer_priorities = "customer_priorities"
+    our_impact = "our_impact"
+    value_proposition = "value_proposition"
+    team_roles = "team_roles"
+    reason = "reason"
+    executive_sponsor_id = "executive_sponsor_id"
+    description = "description"
+    lever = "lever"
+    target = "target"
+    unit = "unit"
+    actual = "actual"
+    owner_id = "owner_id"
+    due_date = "due_date"
+    status = "status"
+    reviewed_on = "reviewed_on"
+    notes = "notes"
+    customer_view = "customer_view"
 
 
 # A service error's `field` (kam_core.errors) names the input it is about; most are the block's id.
 FIELD_BLOCKS = {"text": BlockId.notes}
 # Where a form shows an error that is about no one input.
 GENERAL_BLOCKS = {CallbackId.log_modal: BlockId.notes, CallbackId.stage_modal: BlockId.stage}
+GENERAL_BLOCKS |= {CallbackId.deal_modal: DealField.name, CallbackId.close_modal: DealField.outcome}
 
 
 def block_for_field(field: str | None) -> str | None:

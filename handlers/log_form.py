@@ -35,7 +35,7 @@ log = logging.getLogger("kam.handlers.log_form")
 
 def form_for(kam: Kam, *, account_id: int | None = None, query: str = "", notes: str = "",
              next_step: str | None = None, follow_up_on: date | None = None,
-             meta: ModalMeta | None = None) -> dict:
+             meta: ModalMeta | None = None, kind: InteractionKind = InteractionKind.note) -> dict:
     """The log form, with the account preselected when it is known or the query names one clearly."""
     if account_id is None and query:
         result = search_visible(kam.session, actor=kam.actor, policy=kam.policy, query=query)
@@ -43,7 +43,7 @@ def form_for(kam: Kam, *, account_id: int | None = None, query: str = "", notes:
     target = log_target(kam.session, actor=kam.actor, policy=kam.policy, account_id=account_id) \
         if account_id else None
     return log_modal(today=kam.today, meta=meta or ModalMeta(), target=target, notes=notes, next_step=next_step,
-                     follow_up_on=follow_up_on)
+                     follow_up_on=follow_up_on, kind=kind)
 
 
 def form_for_account_choice(kam: Kam, view: dict, account_id: int) -> dict:
@@ -58,7 +58,7 @@ def form_for_account_choice(kam: Kam, view: dict, account_id: int) -> dict:
 def form_from_draft(kam: Kam, draft: Draft) -> dict:
     note = parse_note(draft.text, kam.today)
     return form_for(kam, account_id=draft.account_id, notes=draft.text, next_step=note.next_step,
-                    follow_up_on=note.due_on, meta=ModalMeta(source=draft.source, key=draft.key))
+                    follow_up_on=note.due_on, meta=ModalMeta(source=draft.source, key=draft.key), kind=draft.kind)
 
 
 def open_view(client: WebClient, trigger_id: str, view: dict) -> bool:

@@ -12,7 +12,7 @@ from datetime import date
 
 from pydantic import BaseModel, ValidationError
 
-from kam_core.enums import Source
+from kam_core.enums import InteractionKind, Source
 from kam_core.interactions.dates import parse_due
 from kam_core.interactions.service import too_far_ahead
 
@@ -41,10 +41,13 @@ class Draft(BaseModel):
     key: str  # idempotency key: the first request that carried this note
     text: str
     source: Source
+    kind: InteractionKind = InteractionKind.note
 
     def encode(self) -> str:
-        return json.dumps({"a": self.account_id, "k": self.key, "t": self.text, "s": self.source.value},
-                          ensure_ascii=False, separators=(",", ":"))
+        fields = {"a": self.account_id, "k": self.key, "t": self.text, "s": self.source.value}
+        if self.kind != InteractionKind.note:  # a note's value stays as it was before kinds
+            fields["i"] = self.kind.value
+        return json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
 
     def fits_a_button(self) -> bool:
         return len(self.encode()) <= BUTTON_VALUE_LIMIT
@@ -53,7 +56,8 @@ class Draft(BaseModel):
     def decode(cls, value: str) -> "Draft | None":
         try:
             raw = json.loads(value)
-            return cls(account_id=raw.get("a"), key=raw["k"], text=raw["t"], source=Source(raw["s"]))
+            return cls(account_id=raw.get("a"), key=raw["k"], text=raw["t"], source=Source(raw["s"]),
+                       kind=InteractionKind(raw.get("i") or "note"))
         except (ValueError, KeyError, TypeError, ValidationError):
             return None
 

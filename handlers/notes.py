@@ -1,5 +1,5 @@
-"""Logging interactions: `/kam log` (quick, or the form), the Save button of a DM preview or of a
-candidate, and Undo. The form is handlers/log_form.py, the DM preview handlers/direct_messages.py.
+"""Logging interactions: `/kam log [call|meeting|visit|email|complaint|note] ...` (quick, or the form),
+the Save button of a DM preview or of a candidate, and Undo. The form is handlers/log_form.py, the DM preview handlers/direct_messages.py.
 
 A note a rep typed is never thrown away: whatever goes wrong, the answer carries the note's full text
 (handlers/errors.keeping). Notes ride in button values (handlers/note_text.Draft); a note too long for
@@ -24,7 +24,7 @@ from handlers.render.notes import note_candidates, removed_message, saved_messag
 from handlers.session import Kam, as_user
 from kam_core.accounts.access import search_visible
 from kam_core.accounts.resolver.resolve import Outcome
-from kam_core.enums import Source
+from kam_core.enums import InteractionKind, Source
 from kam_core.errors import NotFound
 from kam_core.interactions.service import check_text, log_interaction, undo_interaction
 from templates import piece
@@ -38,22 +38,43 @@ def save(kam: Kam, draft: Draft) -> Message:
     with keeping(draft.text):
         stored = log_interaction(
             kam.session, actor=kam.actor, policy=kam.policy, account_id=draft.account_id, text=note.text,
-            source=draft.source, next_step=note.next_step, follow_up_on=note.due_on,
+            kind=draft.kind, source=draft.source, next_step=note.next_step, follow_up_on=note.due_on,
             idempotency_key=draft.key, now=kam.now, today=kam.today)
     return saved_message(stored, note)
 
 
+KIND_WORDS = {kind.value: kind for kind in InteractionKind}
+
+
+def kind_and_account(kam: Kam, words: str) -> tuple[InteractionKind, str]:
+    """`call acme` → (call, "acme"): the first word after `log` is the kind when it is one
+    (call, meeting, visit, email, complaint, note). Except when the whole words clearly name an account
+    whose name starts with that word: `/kam log Visit Scotland: …` is a note to Visit Scotland; a visit
+    to it is `/kam log visit Visit Scotland: …` (the word repeated), and `note` first always means a note."""
+    first, _, rest = words.partition(" ")
+    kind = KIND_WORDS.get(first.lower())
+    if kind is None:
+        return InteractionKind.note, words
+    rest = rest.strip()
+    if kind != InteractionKind.note and not rest.lower().startswith(first.lower()):
+        whole = search_visible(kam.session, actor=kam.actor, policy=kam.policy, query=words)
+        if whole.outcome == Outcome.match and whole.best.matched.lower().startswith(first.lower()):
+            return InteractionKind.note, words
+    return kind, rest
+
+
 def quick_log(kam: Kam, cmd: Command, asked: Asked) -> Message | None:
-    """`/kam log acme: text` saves at once; `/kam log [acme]` opens the form."""
+    """`/kam log [kind] acme: text` saves at once; `/kam log [kind] [acme]` opens the form."""
     trigger_id = asked.command["trigger_id"]
+    kind, account = kind_and_account(kam, cmd.account)
     if not cmd.text:
-        view = form_for(kam, query=cmd.account)
+        view = form_for(kam, query=account, kind=kind)
         return None if open_view(asked.client, trigger_id, view) else text_message(piece(T, "modal_trouble"))
     check_text(cmd.text)
-    if not cmd.account:
+    if not account:
         raise Reply(text_message(piece(T, "need_account")))
-    draft = Draft(key=f"cmd:{trigger_id}", text=cmd.text, source=Source.slash_command)
-    result = search_visible(kam.session, actor=kam.actor, policy=kam.policy, query=cmd.account)
+    draft = Draft(key=f"cmd:{trigger_id}", text=cmd.text, source=Source.slash_command, kind=kind)
+    result = search_visible(kam.session, actor=kam.actor, policy=kam.policy, query=account)
     if result.outcome == Outcome.match:
         return save(kam, draft.for_account(result.best.account_id))
     if result.outcome == Outcome.ambiguous and draft.fits_a_button():
@@ -61,8 +82,8 @@ def quick_log(kam: Kam, cmd: Command, asked: Asked) -> Message | None:
     if result.outcome == Outcome.ambiguous:  # too long for a button: the form, with the note in it
         note = parse_note(cmd.text, kam.today)
         opened = open_view(asked.client, trigger_id, form_for(kam, notes=cmd.text, next_step=note.next_step,
-                                                             follow_up_on=note.due_on))
-        raise Reply(text_message(piece(T, "candidates_in_form" if opened else "modal_trouble", query=cmd.account)))
+                                                             follow_up_on=note.due_on, kind=kind))
+        raise Reply(text_message(piece(T, "candidates_in_form" if opened else "modal_trouble", query=account)))
     raise NotFound(what="account", name=result.query, suggestion=result.best.name if result.best else None)
 
 

@@ -1,4 +1,5 @@
-"""/kam opps: an account's open opportunities, and moving a deal's stage from a modal."""
+"""/kam opps: an account's open opportunities, and moving a deal's stage from a modal; `/kam opp new`
+opens the new-deal form (its listeners, and the edit and close forms: handlers/opportunity_forms.py)."""
 
 import logging
 
@@ -15,16 +16,22 @@ from handlers.commands import Asked, Route
 from handlers.confirm import deliver, retrying
 from handlers.errors import Reply, friendly
 from handlers.ids import ActionId, BlockId, CallbackId, id_and_version, numbered
+from handlers.log_form import open_view
 from handlers.render import Message
+from handlers.render.common import text_message
 from handlers.render.opportunities import moved_message, opportunities_message, stage_modal
+from handlers.render.opportunity_forms import DealMeta, deal_modal
 from handlers.resolve import resolve_account
 from handlers.session import Kam, as_user
 from kam_core.accounts.access import visible_account
 from kam_core.errors import InvalidInput
+from kam_core.opportunities.editing import new_deal_form
 from kam_core.opportunities.schemas import OpportunityView
 from kam_core.opportunities.service import list_stages, move_stage, open_opportunities, opportunity_detail
+from templates import piece
 
 log = logging.getLogger("kam.handlers")
+FORMS = "slack/opportunity_forms.j2"
 PRIVATE_METADATA_LIMIT = 3000  # Slack's limit on a view's private_metadata
 
 
@@ -46,8 +53,25 @@ def opportunities_for(kam: Kam, account_id: int) -> Message:
         kam.session, actor=kam.actor, account_id=account_id, policy=kam.policy, today=kam.today))
 
 
-def show_opportunities(kam: Kam, cmd: Command, asked: Asked) -> Message:
+def show_opportunities(kam: Kam, cmd: Command, asked: Asked) -> Message | None:
+    """`/kam opps ACCOUNT` lists its open deals; `/kam opp new ACCOUNT` opens the new-deal form."""
+    first, _, rest = cmd.account.partition(" ")
+    if first.lower() == "new":
+        return new_deal_command(kam, rest.strip(), asked)
     return opportunities_for(kam, resolve_account(kam, cmd.account, then=ActionId.show_opportunities, verb="opps"))
+
+
+def new_deal_view(kam: Kam, account_id: int, meta: DealMeta) -> dict:
+    """The new-deal form for the account (refused, saying who can, unless the user may add a deal there)."""
+    return deal_modal(new_deal_form(kam.session, actor=kam.actor, account_id=account_id, policy=kam.policy), meta)
+
+
+def new_deal_command(kam: Kam, query: str, asked: Asked) -> Message | None:
+    account_id = resolve_account(kam, query, then=ActionId.new_opportunity, verb="opp new")
+    view = new_deal_view(kam, account_id, DealMeta(account_id=account_id,
+                                                   channel_id=asked.command.get("channel_id")))
+    return None if open_view(asked.client, asked.command["trigger_id"], view) else text_message(
+        piece(FORMS, "form_trouble"))
 
 
 COMMANDS = (Route(Verb.opps, show_opportunities, read_only=True),)

@@ -1,5 +1,6 @@
-"""`/kam remind [on|off] [followups|cadence|care]`, `/kam remind followups 7`, and the
-reminder DM re-drawn in place after its Done / Snooze buttons (listeners in handlers/home.py)."""
+"""`/kam remind [on|off] [followups|cadence|care|actions]`, `/kam remind followups 7`, and the
+reminder DMs re-drawn in place after their buttons: Done / Snooze on follow-ups (listeners in
+handlers/home.py), Done on plan actions (the listener in handlers/plans.py)."""
 
 import re
 from collections.abc import Callable
@@ -11,12 +12,16 @@ from handlers.command_text import Command, Verb
 from handlers.commands import Asked, Route
 from handlers.errors import told
 from handlers.render import Message
-from handlers.render.reminders import follow_ups_message, settings_message, usage_message
+from handlers.ids import BlockId, id_and_version
+from handlers.render.reminders import follow_ups_message, plan_actions_message, settings_message, usage_message
 from handlers.session import Kam, as_user
-from kam_core.reminders.builder import follow_up_reminder
+from kam_core.plans.service import complete_action
+from kam_core.reminders.builder import action_reminder, follow_up_reminder
 from kam_core.reminders.preferences import kind_named, reminder_settings, set_reminders
 from kam_core.reminders.schemas import KINDS
+from templates import piece
 
+T = "slack/reminders.j2"
 HOUR = re.compile(r"^(?:at\s+)?(\d{1,2})(?::00)?(?:h)?$")
 
 
@@ -45,6 +50,29 @@ def redraw_reminder(runtime: Runtime, client: WebClient, respond, user_id: str,
     def current(kam: Kam) -> Message:
         return follow_ups_message(follow_up_reminder(kam.session, person_id=kam.person.id,
                                                      owner_name=kam.person.name, today=kam.today), notice=notice)
+
+    respond(replace_original=True, **as_user(runtime, user_id, client, current).as_kwargs())
+
+
+def from_action_reminder(body: dict) -> bool:
+    """Whether a click came from the plan-actions reminder DM (its rows' block ids say so)."""
+    return str(body["actions"][0].get("block_id", "")).startswith(f"{BlockId.action_reminder}:")
+
+
+def redraw_action_reminder(runtime: Runtime, client: WebClient, respond, user_id: str, value: str) -> None:
+    """Done in the plan-actions DM: complete the action (or say why not), then re-draw that DM as it stands now."""
+    action_id, version = id_and_version(value)
+
+    def complete(kam: Kam) -> str:
+        plan = complete_action(kam.session, actor=kam.actor, action_id=action_id, expected_version=version,
+                               now=kam.now, policy=kam.policy)
+        return piece(T, "action_done", account_name=plan.account_name)
+
+    notice = told(lambda: as_user(runtime, user_id, client, complete))
+
+    def current(kam: Kam) -> Message:
+        return plan_actions_message(action_reminder(kam.session, person_id=kam.person.id, today=kam.today),
+                                    notice=notice)
 
     respond(replace_original=True, **as_user(runtime, user_id, client, current).as_kwargs())
 

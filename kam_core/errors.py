@@ -86,5 +86,17 @@ class ImportFailed(KamError):
         self.problem = problem
 
 
+class ImportProblems(ImportFailed):
+    """Every bad row of an import file at once: the importer checked all rows before writing any."""
+
+    code = "import_problems"  # params: file, problems (ImportFailed each)
+
+    def __init__(self, *, file: str, problems: Iterable[ImportFailed]) -> None:
+        self.problems = list(problems)
+        KamError.__init__(self, file=file, problems=self.problems)
+        self.field = None
+        self.problem = "several"
+
+
 class NotDemoDatabase(KamError):
     code = "not_demo_database"  # no params: `kam demo` would replace data it did not make

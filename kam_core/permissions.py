@@ -12,10 +12,15 @@ class Action(StrEnum):
     read_account = "read_account"
     log_interaction = "log_interaction"
     move_stage = "move_stage"
+    create_opportunity = "create_opportunity"
+    edit_opportunity = "edit_opportunity"
+    close_opportunity = "close_opportunity"
+    manage_lost_reasons = "manage_lost_reasons"
     set_tier = "set_tier"
     see_team_digest = "see_team_digest"
     import_data = "import_data"
     manage_users = "manage_users"
+    edit_plan = "edit_plan"
     complete_plan_action = "complete_plan_action"
     review_plan = "review_plan"
     complete_follow_up = "complete_follow_up"
@@ -23,7 +28,7 @@ class Action(StrEnum):
     choose_a_digest_schedule = "choose_a_digest_schedule"
 
 
-ADMIN_ONLY = {Action.import_data, Action.manage_users}
+ADMIN_ONLY = {Action.import_data, Action.manage_users, Action.manage_lost_reasons}
 MANAGERS = {Action.set_tier}
 
 
@@ -60,6 +65,18 @@ def may_move_stage(actor: Actor, *, owner_id: int | None, owner_manager_id: int 
             or leads(actor, person_id=account_owner_id, person_manager_id=account_owner_manager_id))
 
 
+def may_create_opportunity(actor: Actor, *, account_owner_id: int | None, account_owner_manager_id: int | None,
+                           account_team_ids: Collection[int] = ()) -> bool:
+    """A deal is added to an account by its owner, its account team, the manager of its owner's team
+    (leads), or an admin. Editing and closing a deal afterwards follow may_move_stage."""
+    me = actor.person_id
+    if actor.role == Role.admin:
+        return True
+    if me is not None and (me == account_owner_id or me in account_team_ids):
+        return True
+    return leads(actor, person_id=account_owner_id, person_manager_id=account_owner_manager_id)
+
+
 def may_set_tier(actor: Actor, *, account_owner_id: int | None, account_owner_manager_id: int | None) -> bool:
     """A manager re-tiers their team's accounts (those owned by a report or by themselves); admins any.
     An account without an owner is no team's: only admins re-tier it."""
@@ -87,17 +104,38 @@ def may_read_account(actor: Actor, *, visibility: str, account_owner_id: int | N
     return actor.team is not None and actor.team == owner_team
 
 
-def may_complete_plan_action(actor: Actor, *, action_owner_id: int | None, account_owner_id: int | None,
-                             account_owner_manager_id: int | None) -> bool:
-    """The action's owner, the account owner or the account owner's manager."""
+def may_edit_plan(actor: Actor, *, account_owner_id: int | None, account_owner_manager_id: int | None,
+                  executive_sponsor_id: int | None, account_team_ids: Collection[int] = ()) -> bool:
+    """Create or edit a plan, its objectives and actions: the account's owner and account team, the plan's
+    executive sponsor, the manager of the account owner's team, admins."""
     me = actor.person_id
-    return me is not None and me in {action_owner_id, account_owner_id, account_owner_manager_id}
+    if actor.role == Role.admin:
+        return True
+    if me is not None and (me in {account_owner_id, executive_sponsor_id} or me in account_team_ids):
+        return True
+    return leads(actor, person_id=account_owner_id, person_manager_id=account_owner_manager_id)
 
 
-def may_review_plan(actor: Actor, *, account_owner_id: int | None, executive_sponsor_id: int | None) -> bool:
-    """Managers review plans (KAM_DOMAIN.md §5), so do the account owner and the plan's sponsor."""
+def may_change_plan_action(actor: Actor, *, action_owner_id: int | None, account_owner_id: int | None,
+                           account_owner_manager_id: int | None, executive_sponsor_id: int | None,
+                           account_team_ids: Collection[int] = ()) -> bool:
+    """Complete, reschedule or reassign an action: whoever may edit the plan, and the action's owner."""
+    return (actor.person_id is not None and actor.person_id == action_owner_id) or may_edit_plan(
+        actor, account_owner_id=account_owner_id, account_owner_manager_id=account_owner_manager_id,
+        executive_sponsor_id=executive_sponsor_id, account_team_ids=account_team_ids)
+
+
+def may_review_plan(actor: Actor, *, account_owner_id: int | None, account_owner_manager_id: int | None,
+                    executive_sponsor_id: int | None) -> bool:
+    """A review is management's look at the plan (KAM_DOMAIN.md §5): the manager of the account owner's
+    team, the plan's executive sponsor, admins. The account owner does not review their own plan."""
     me = actor.person_id
-    return actor.role == Role.manager or (me is not None and me in {account_owner_id, executive_sponsor_id})
+    if actor.role == Role.admin:
+        return True
+    if me is None or me == account_owner_id:  # a manager who owns the account: their own manager reviews
+        return False
+    return me == executive_sponsor_id or leads(actor, person_id=account_owner_id,
+                                               person_manager_id=account_owner_manager_id)
 
 
 def may_change_follow_up(actor: Actor, *, owner_id: int | None, account_owner_id: int | None) -> bool:

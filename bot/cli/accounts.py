@@ -1,4 +1,4 @@
-"""`kam accounts ...`: find accounts, show their card, rank mine or my team's, explain and set tiers.
+"""`kam accounts ...`: find accounts, show their card and history, rank mine or my team's, explain and set tiers.
 
 Each command imports the services it uses when it runs (see bot/cli/common.py)."""
 
@@ -6,7 +6,7 @@ import typer
 
 from bot.cli.common import DatabaseOption, runtime, unit_of_work
 from kam_core.actors import Actor
-from kam_core.clock import today
+from kam_core.clock import today, utcnow
 from kam_core.enums import Tier
 from kam_core.errors import NotFound
 from templates import render
@@ -92,6 +92,27 @@ def _ranked(email: str, scope: str, page: int, limit: int, database: str | None)
         found = attention_page(session, actor=actor, policy=rt.policy, today=today(), scope=AttentionScope(scope),
                                offset=(page - 1) * limit, page_size=limit)
     typer.echo(render("cli/mine.txt.j2", page=found))
+
+
+@app.command()
+def history(name: str, page: int = typer.Option(1, "--page", min=1, help="Which page, ten interactions each."),
+            full: bool = typer.Option(False, "--full", help="Each note whole, not its first lines."),
+            as_: str | None = AsOption, database: str | None = DatabaseOption) -> None:
+    """The account's interactions, newest first: when, who, kind, what was said, the follow-up and its state."""
+    from kam_core.interactions.history import PAGE_SIZE, account_history
+    from kam_core.people.service import by_email
+    from kam_core.scheduling import local_moment
+    from kam_core.timezones import zone_name
+
+    rt = runtime(database)
+    with unit_of_work(rt) as session:
+        person = by_email(session, as_) if as_ else None
+        zone = zone_name(person.timezone if person else None, rt.settings.default_timezone)
+        found = account_history(session, actor=Actor.of(person) if person else Actor.system("cli"),
+                                account_id=resolve(session, name), policy=rt.policy, zone=zone,
+                                today=local_moment(zone, default=zone, now=utcnow()).date,
+                                offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+    typer.echo(render("cli/history.txt.j2", page=found, full=full))
 
 
 @app.command()

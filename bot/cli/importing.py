@@ -48,6 +48,17 @@ def accounts(file: Path = typer.Argument(..., help="CSV with the header name,ali
     _run(import_accounts_csv, "accounts", database, file=file)
 
 
+@app.command("plans")
+def plans(file: Path = typer.Argument(..., help="CSV with one row per plan part: record (plan, objective, action "
+                                      "or review), account, period_start, ... (docs/imports.md; `kam export "
+                                      "plans FILE.csv` writes one)."),
+          database: str | None = DatabaseOption) -> None:
+    """Account plans, their objectives, actions and reviews from a CSV file (all rows checked first)."""
+    from kam_core.importers.plans_csv import import_plans_csv
+
+    _run(import_plans_csv, "plans", database, file=file)
+
+
 @app.command("export")
 def export_folder(directory: Path = typer.Argument(..., help="A folder written by `kam export`."),
                   database: str | None = DatabaseOption) -> None:

@@ -18,7 +18,7 @@ T = "cli/remind.txt.j2"
 @app.command()
 def send(
     dry_run: bool = typer.Option(False, "--dry-run", help="Show what is due now; send nothing, record nothing."),
-    kind: list[str] = typer.Option(None, "--kind", help="Only this kind: followups, cadence or care (repeatable)."),
+    kind: list[str] = typer.Option(None, "--kind", help="Only this kind: followups, cadence, care or actions (repeatable)."),
     now: str | None = typer.Option(None, "--now", help="Pretend it is this UTC time (ISO), e.g. with --dry-run."),
     refresh_timezones: bool = typer.Option(False, "--refresh-timezones",
                                            help="First take everyone's timezone from Slack (users.info)."),

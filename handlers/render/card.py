@@ -18,13 +18,15 @@ def card_message(card: AccountCard) -> Message:
         text = piece(T, part, card=card)
         if text:
             blocks.append(section(text))
-    blocks.append(actions(
+    buttons = [
         button(piece(T, "button_log"), ActionId.log_interaction, value, style="primary"),
         button(piece(T, "button_opps"), ActionId.show_opportunities, value),
         button(piece(T, "button_plan"), ActionId.show_plan, value),
         button(piece(T, "button_history"), ActionId.show_history, value),
-        button(piece(T, "button_new_deal"), ActionId.new_opportunity, value),
-    ))
+    ]
+    if card.may_create_deal:  # offered only to those who may add a deal here (docs/permissions.md)
+        buttons.append(button(piece(T, "button_new_deal"), ActionId.new_opportunity, value))
+    blocks.append(actions(*buttons))
     return Message(text=piece(T, "notification", card=card), blocks=blocks)
 
 

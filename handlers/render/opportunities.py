@@ -1,39 +1,54 @@
 from handlers.ids import ActionId, BlockId, CallbackId
 from handlers.render import Message
-from handlers.render.blocks import button, clip, context, header, section
+from handlers.render.blocks import MESSAGE_BLOCK_LIMIT, actions, button, clip, context, header, section
+from handlers.render.opportunity_forms import deal_buttons
 from kam_core.opportunities.schemas import OpportunityView, StageView
 from templates import piece
 
 T = "slack/opportunities.j2"
-# header + intro + rows + "and N more" stays under Slack's 50 blocks per message.
+# At most this many rows; fewer when their buttons (an actions block per deal) would pass Slack's 50 blocks.
 MAX_ROWS = 40
 MODAL_TEXT_LIMIT = 24
 OPTION_TEXT_LIMIT = 75
 MAX_OPTIONS = 100
+# The block id of a row's buttons: a change made from them redraws the list (handlers.opportunity_forms).
+LIST_ROW = "deal_row:"
 
 
-def _row(o: OpportunityView, n: int) -> dict:
+def _row(o: OpportunityView, n: int) -> list[dict]:
+    """The deal; for a viewer who may change it, Move stage beside it and Edit, Close, History below."""
     if not o.may_move:
-        return section(piece(T, "row", o=o))
-    return section(piece(T, "row", o=o), accessory=button(piece(T, "move_button"), f"{ActionId.move_stage}:{n}",
-                                                          f"{o.id}:{o.version}"))
+        return [section(piece(T, "row", o=o))]
+    move = button(piece(T, "move_button"), f"{ActionId.move_stage}:{n}", f"{o.id}:{o.version}")
+    return [section(piece(T, "row", o=o), accessory=move),
+            actions(*deal_buttons(o, n), block_id=f"{LIST_ROW}{o.id}")]
 
 
 def opportunities_message(account_name: str, opportunities: list[OpportunityView]) -> Message:
-    """The account's open deals in the order given; a "Move stage" button on each the viewer may move,
-    and a line up front saying who can move the others."""
+    """The account's open deals in the order given, as many as fit in one message; buttons on each the
+    viewer may change, and a line up front saying who can change the others."""
     if not opportunities:
         text = piece(T, "no_deals", account_name=account_name)
         return Message(text=text, blocks=[section(text)])
-    shown = opportunities[:MAX_ROWS]
     blocks = [header(piece(T, "title", account_name=account_name)),
               section(piece(T, "intro", count=len(opportunities)))]
-    unmovable = sum(not o.may_move for o in shown)
+    room = MESSAGE_BLOCK_LIMIT - len(blocks) - 2  # kept for "who can" and "and N more"
+    rows: list[dict] = []
+    listed: list[OpportunityView] = []
+    for n, o in enumerate(opportunities[:MAX_ROWS]):
+        row = _row(o, n)
+        if len(row) > room:
+            break
+        rows += row
+        room -= len(row)
+        listed.append(o)
+    unmovable = sum(not o.may_move for o in listed)
     if unmovable:
-        blocks.append(context(piece(T, "who_can_move", unmovable=unmovable, total=len(shown))))
-    blocks += [_row(o, n) for n, o in enumerate(shown)]
-    if len(opportunities) > len(shown):
-        blocks.append(context(piece(T, "more", count=len(opportunities) - len(shown), shown=len(shown))))
+        blocks.append(context(piece(T, "who_can_move", unmovable=unmovable, total=len(listed))))
+    blocks += rows
+    shown = len(listed)
+    if len(opportunities) > shown:
+        blocks.append(context(piece(T, "more", count=len(opportunities) - shown, shown=shown)))
     return Message(text=piece(T, "notification", account_name=account_name, count=len(opportunities)), blocks=blocks)
 
 

@@ -1,11 +1,13 @@
-"""Reminder DMs: the morning follow-ups (Done / Snooze per row), a cadence nudge, care touches."""
+"""Reminder DMs: the morning follow-ups (Done / Snooze per row), plan actions (Done per row), a cadence nudge,
+care touches."""
 
 from itertools import count
 
-from handlers.ids import ActionId
+from handlers.ids import ActionId, BlockId
 from handlers.render import Message
 from handlers.render.blocks import MESSAGE_BLOCK_LIMIT, actions, button, context, header, section
-from kam_core.reminders.schemas import CadenceNudge, CareReminder, DueReminder, FollowUpReminder, ReminderSetting
+from kam_core.reminders.schemas import (ActionReminder, CadenceNudge, CareReminder, DueReminder, FollowUpReminder,
+                                        ReminderSetting)
 from templates import piece
 
 T = "slack/reminders.j2"
@@ -14,6 +16,8 @@ T = "slack/reminders.j2"
 def reminder_message(reminder: DueReminder) -> Message:
     if reminder.follow_ups is not None:
         return follow_ups_message(reminder.follow_ups)
+    if reminder.actions is not None:
+        return plan_actions_message(reminder.actions)
     if reminder.cadence is not None:
         return cadence_message(reminder.cadence)
     return care_message(reminder.care)
@@ -39,6 +43,25 @@ def follow_ups_message(r: FollowUpReminder, *, notice: str | None = None) -> Mes
         blocks.append(context(piece(T, "follow_more", n=r.more)))
     text = piece(T, "follow_text", r=r) if r.items else piece(T, "follow_clear")
     # The builder caps the rows, so this never cuts; it only guards Slack's hard limit.
+    return Message(text=text, blocks=blocks[:MESSAGE_BLOCK_LIMIT])
+
+
+def plan_actions_message(r: ActionReminder, *, notice: str | None = None) -> Message:
+    """The plan actions a person owns, due today or overdue; Done on each (re-drawn after it, with `notice`)."""
+    suffix = count()
+    blocks = [header(piece(T, "actions_title", r=r))]
+    if notice:
+        blocks.append(section(notice))
+    blocks.append(context(piece(T, "actions_intro", r=r)) if r.items else section(piece(T, "actions_clear")))
+    for n, a in enumerate(r.items):
+        blocks += [section(piece(T, "action_row", a=a, today=r.today)), actions(
+            button(piece(T, "done_button"), f"{ActionId.complete_action}:{next(suffix)}", f"{a.id}:{a.version}",
+                   style="primary"),
+            button(piece(T, "plan_button"), f"{ActionId.show_plan}:{next(suffix)}", str(a.account_id)),
+            block_id=f"{BlockId.action_reminder}:{n}")]
+    if r.more > 0:
+        blocks.append(context(piece(T, "actions_more", n=r.more)))
+    text = piece(T, "actions_text", r=r) if r.items else piece(T, "actions_clear")
     return Message(text=text, blocks=blocks[:MESSAGE_BLOCK_LIMIT])
 
 

@@ -60,6 +60,9 @@ class AccountCard(BaseModel):
     next_follow_up: FollowUpView | None
     key_contacts: list[ContactView]
     whitespace: list[str]
+    # Whether the viewer may add a deal here (kam_core.permissions.may_create_opportunity): "New deal" is
+    # offered only then.
+    may_create_deal: bool = False
 
 
 class AttentionScope(StrEnum):

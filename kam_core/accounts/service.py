@@ -15,6 +15,7 @@ from kam_core.interactions.service import follow_up_view
 from kam_core.people.models import Person
 from kam_core.opportunities.schemas import PipelineTotals
 from kam_core.opportunities.service import pipeline_by_account
+from kam_core.permissions import may_create_opportunity
 from kam_core.plans.service import plan_health_by_account
 from kam_core.policy import Policy
 from kam_core.tiers.service import explain_tier
@@ -35,18 +36,19 @@ def account_card(session: Session, *, actor: Actor, account_id: int, policy: Pol
                               load=(joinedload(Account.aliases), joinedload(Account.parent)))
     cadence = policy.cadence.days_for(account.tier)
     last_touch = _last_touch(session, account.id, today)
+    team = _team(session, account.id)
     return AccountCard(
         as_of=today, id=account.id, name=account.name, aliases=[a.alias for a in account.aliases], industry=account.industry,
         region=account.region, size_segment=account.size_segment, status=account.status,
         parent_name=account.parent.name if account.parent else None, tier=account.tier,
         why=explain_tier(session, account_id=account.id, policy=policy), owner=person_ref(account.owner),
-        team=_team(session, account.id),
+        team=team,
         pipeline=pipeline_by_account(session, [account.id]).get(account.id, PipelineTotals()),
         plan_health=plan_health_by_account(session, [account.id], policy=policy, today=today).get(account.id),
         last_touch=last_touch, cadence_days=cadence,
         overdue_touch=last_touch is None or last_touch.days_since > cadence,
         next_follow_up=_next_follow_up(session, account.id), key_contacts=_key_contacts(session, account.id),
-        whitespace=_whitespace(session, account.id),
+        whitespace=_whitespace(session, account.id), may_create_deal=_may_create_deal(actor, account, team),
     )
 
 
@@ -77,6 +79,13 @@ def _last_touch(session: Session, account_id: int, today: date) -> LastTouch | N
         return None
     return LastTouch(occurred_at=last.occurred_at, kind=last.kind.value, author_name=last.author_name,
                      days_since=(today - last.occurred_at.date()).days)
+
+
+def _may_create_deal(actor: Actor, account: Account, team: list[TeamMemberView]) -> bool:
+    owner = account.owner
+    return may_create_opportunity(actor, account_owner_id=owner.id if owner else None,
+                                  account_owner_manager_id=owner.manager_id if owner else None,
+                                  account_team_ids={m.person.id for m in team})
 
 
 def _team(session: Session, account_id: int) -> list[TeamMemberView]:

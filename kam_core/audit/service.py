@@ -1,3 +1,4 @@
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -10,8 +11,10 @@ from kam_core.people.models import Person
 
 
 def record(session: Session, *, actor: Actor, action: str, entity: str, entity_id: int | None,
-           changes: dict[str, Any] | None = None) -> None:
-    session.add(AuditEntry(at=utcnow(), actor_id=actor.person_id, actor_label=actor.label, action=action,
+           changes: dict[str, Any] | None = None, at: datetime | None = None) -> None:
+    """`at`: the moment the service acted (its `now`), so the entry and a StageChange written with it
+    share one time; the clock's now when not given."""
+    session.add(AuditEntry(at=at or utcnow(), actor_id=actor.person_id, actor_label=actor.label, action=action,
                            entity=entity, entity_id=entity_id, changes=_jsonable(changes)))
 
 

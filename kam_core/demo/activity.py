@@ -193,7 +193,7 @@ def _opportunities(ctx: Context, seed: AccountSeed, count: int, bought, team: li
             "account_id": seed.id, "product_id": product_id, "lever": lever, "amount": amount, "currency": "USD",
             "stage_id": stage.id, "probability": probability, "expected_close_date": close, "closed_on": closed_on,
             "engaged_on": engaged, "next_step": next_step, "owner_id": owner.id, "source": "demo",
-            "external_id": None, "version": 1, "created_at": created,
+            "external_id": None, "lost_reason_id": None, "lost_note": None, "version": 1, "created_at": created,
             "updated_at": ctx.on(closed_on) if closed_on else created,
         })
         if closed_on or stage.position > ctx.open_stages[0].position:

@@ -115,6 +115,13 @@ PLAN_ACTIONS = ["Run executive business review", "Map the decision makers in pro
 PLAN_ACTIONS_ZH = ["召开高层业务回顾会", "梳理采购决策链", "汇报投资回报分析", "解决未结的售后升级问题", "确定明年的联合路线图",
                    "组织标杆客户参观", "准备续约方案", "为核心用户组织培训"]
 
+# What a plan review found (the reviewer's notes), and the customer's own view of us when it was heard.
+REVIEW_NOTES = ["Objectives on pace; keep the executive cadence", "Pipeline for the new plant is thin: add a pilot",
+                "Two actions slipped; owners re-committed to new dates", "Sponsor meeting went well, renewal looks safe",
+                "Value case needs numbers from their finance team", "Support escalations resolved, trust is back"]
+CUSTOMER_VIEWS = ["They rate our support highly but find pricing opaque", "They see us as a reliable supplier, not yet a partner",
+                  "Their CIO wants a clearer roadmap from us", "Happy with the rollout speed; training could be better"]
+
 # (description, unit)
 OBJECTIVES = [("Grow annual revenue", "USD"), ("Products in use", "products"), ("Executive meetings held", "meetings"),
               ("Customer satisfaction (NPS)", "NPS"), ("Share of wallet", "%")]

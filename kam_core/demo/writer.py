@@ -17,8 +17,9 @@ from sqlalchemy.orm import Session
 from kam_core import models
 from kam_core.base import UTCDateTime
 
-# The pipeline stages come with the schema (migration 0001); the demo uses them and keeps them.
-KEPT_TABLES = {"stages"}
+# The pipeline stages (migration 0001) and the lost reasons (0005) come with the schema; the demo uses
+# them and keeps them, and a database holding only them is empty.
+KEPT_TABLES = {"stages", "lost_reasons"}
 # The marker: `kam demo` writes an audit_log row with this action; nothing else does (kam_core.demo.guard).
 DEMO_ACTION = "demo"
 CHUNK_ROWS = 20_000

@@ -21,7 +21,7 @@ from kam_core.actors import Actor
 from kam_core.audit.service import record
 from kam_core.changes import bump_all
 from kam_core.db import refresh_statistics
-from kam_core.demo.writer import holds_data
+from kam_core.demo.writer import KEPT_TABLES, holds_data
 from kam_core.errors import ImportFailed
 from kam_core.export import FORMAT, MANIFEST, Manifest, file_name, has_json, revision_of, tables
 from kam_core.permissions import Action, require
@@ -56,8 +56,8 @@ def import_export(session: Session, *, directory: Path, actor: Actor) -> Restore
     loaded = {table.name: read_table(directory, table, manifest) for table in tables()}
 
     for table in tables():  # parents first
-        if table.name == "stages":
-            session.execute(delete(table))  # the migration's default pipeline gives way to the exported one
+        if table.name in KEPT_TABLES:
+            session.execute(delete(table))  # the migrations' default pipeline and lost reasons give way to the export's
         for start in range(0, len(loaded[table.name]), CHUNK_ROWS):
             session.execute(insert(table), loaded[table.name][start:start + CHUNK_ROWS])
     _continue_numbering(session)

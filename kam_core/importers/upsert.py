@@ -99,14 +99,19 @@ def finish(session: Session, report: ReportBuilder, *, actor: Actor, policy: Pol
     session.flush()
     tiers = recompute_tiers(session, policy=policy, actor=actor, now=now)
     result = report.build(tiers=tiers.counts)
-    record(session, actor=actor, action=f"import_{report.kind}", entity="import", entity_id=None, changes={
-        "source": report.source,
+    audit_run(session, report.source, result, kind=report.kind, actor=actor)
+    return result
+
+
+def audit_run(session: Session, source: str, result: ImportReport, *, kind: str, actor: Actor) -> None:
+    """One audit entry per import run: what it read and what it did."""
+    record(session, actor=actor, action=f"import_{kind}", entity="import", entity_id=None, changes={
+        "source": source,
         "counts": {name: counts.model_dump() for name, counts in result.entities.items()},
         "skipped": _by_code(result.skips),
         "fixed": _by_code(result.fixes),
     })
     session.flush()
-    return result
 
 
 def _by_code(issues) -> dict[str, int]:

@@ -1,4 +1,5 @@
 from datetime import date, datetime
+from enum import StrEnum
 
 from pydantic import BaseModel
 
@@ -44,3 +45,71 @@ class LogTarget(BaseModel):
     account_id: int
     account_name: str
     contacts: list[ContactChoice]
+
+
+class FollowUpState(StrEnum):
+    """A follow-up as the history shows it: open, overdue (open and past due where the viewer is), done."""
+
+    open = "open"
+    overdue = "overdue"
+    done = "done"
+    cancelled = "cancelled"
+
+
+class HistoryFollowUp(BaseModel):
+    title: str
+    due_on: date
+    state: FollowUpState
+
+
+class HistoryItem(BaseModel):
+    """One interaction of an account's history; `occurred_at` is in the viewer's timezone."""
+
+    id: int
+    kind: InteractionKind
+    occurred_at: datetime
+    author_name: str | None
+    text: str
+    next_step: str | None
+    follow_up: HistoryFollowUp | None = None
+
+
+class HistoryPage(BaseModel):
+    """One page of an account's interactions, newest first, and what turning the page needs."""
+
+    account_id: int
+    account_name: str
+    items: list[HistoryItem]
+    total: int
+    offset: int
+    page_size: int
+
+    @property
+    def first(self) -> int:
+        return self.offset + 1 if self.items else 0
+
+    @property
+    def last(self) -> int:
+        return self.offset + len(self.items)
+
+    @property
+    def more(self) -> int:
+        return self.total - self.last
+
+    @property
+    def next_offset(self) -> int | None:
+        return self.last if self.more > 0 else None
+
+    @property
+    def previous_offset(self) -> int | None:
+        return max(0, self.offset - self.page_size) if self.offset > 0 else None
+
+
+class InteractionDetail(HistoryItem):
+    """One interaction in full: the history's item plus its account, who took part, sentiment, source."""
+
+    account_id: int
+    account_name: str
+    contacts: list[str]
+    sentiment: Sentiment | None
+    source: Source

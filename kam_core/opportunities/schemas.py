@@ -1,5 +1,7 @@
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
+from enum import StrEnum
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -45,6 +47,14 @@ class OpportunityView(BaseModel):
     # Whether the viewer may move (and edit) this deal: worked out for the viewer by the listing and the
     # detail (kam_core.permissions.may_move_stage); False where no one asked (e.g. the Home tab).
     may_move: bool = False
+    # What the edit form starts from: the deal's own probability (None: its stage's), its product's id.
+    product_id: int | None = None
+    own_probability: int | None = None
+    is_won: bool = False
+    is_lost: bool = False
+    # A lost deal's reason (from the list an admin keeps) and the rep's own words.
+    lost_reason: str | None = None
+    lost_note: str | None = None
 
 
 class PipelineTotals(BaseModel):
@@ -76,3 +86,59 @@ class TeamPipelineView(BaseModel):
     by_lever: list[PipelineGroup]
     by_rep: list[PipelineGroup]
     totals: PipelineTotals
+
+
+class DealOutcome(StrEnum):
+    won = "won"
+    lost = "lost"
+
+
+class LostReasonView(BaseModel):
+    id: int
+    name: str
+    position: int
+    active: bool
+
+
+class ProductOption(BaseModel):
+    id: int
+    name: str
+
+
+class DealForm(BaseModel):
+    """What the new-deal and edit forms offer: the account, its default currency, the products and the
+    open stages; for an edit, the deal as it is now."""
+
+    account_id: int
+    account_name: str
+    currency: str
+    products: list[ProductOption]
+    stages: list[StageView]
+    deal: OpportunityView | None = None
+
+
+class CloseForm(BaseModel):
+    deal: OpportunityView
+    lost_reasons: list[LostReasonView]
+
+
+class FieldChange(BaseModel):
+    field: str
+    old: Any = None
+    new: Any = None
+
+
+class DealHistoryEntry(BaseModel):
+    """One change of a deal: who, when, what (a stage move, an edit, its creation, its close)."""
+
+    at: datetime
+    who: str
+    # created, changed, moved, closed_won, closed_lost, reopened
+    action: str
+    changes: list[FieldChange]
+
+
+class DealHistory(BaseModel):
+    deal: OpportunityView
+    entries: list[DealHistoryEntry]  # newest first
+    total: int

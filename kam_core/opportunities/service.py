@@ -69,6 +69,9 @@ def view(opportunity: Opportunity, *, high_value: Decimal, policy: Policy, today
                           policy=policy.priority) if stage.is_open else None,
         version=opportunity.version, days_to_close=days_to_close,
         overdue=stage.is_open and days_to_close is not None and days_to_close < 0, may_move=may_move,
+        product_id=opportunity.product_id, own_probability=opportunity.probability,
+        lost_reason=opportunity.lost_reason.name if opportunity.lost_reason else None, lost_note=opportunity.lost_note,
+        is_won=stage.is_won, is_lost=stage.is_lost,
     )
 
 
@@ -190,10 +193,17 @@ def move_stage(session: Session, *, actor: Actor, opportunity_id: int, stage_id:
     opportunity.stage = stage
     opportunity.probability = None
     opportunity.closed_on = None if stage.is_open else now.date()
+    changes = {"stage": [old_stage.name, stage.name]}
+    if not stage.is_lost and opportunity.lost_reason_id is not None:  # reopened or won: no longer lost
+        changes["lost_reason"] = [opportunity.lost_reason.name, None]
+        opportunity.lost_reason = None
+    if not stage.is_lost and opportunity.lost_note is not None:
+        changes["lost_note"] = [opportunity.lost_note, None]
+        opportunity.lost_note = None
     session.add(StageChange(opportunity_id=opportunity.id, from_stage_id=old_stage.id, to_stage_id=stage.id,
                             changed_by_id=actor.person_id, changed_at=now, idempotency_key=idempotency_key))
     record(session, actor=actor, action="move_stage", entity="opportunity", entity_id=opportunity.id,
-           changes={"stage": [old_stage.name, stage.name]})
+           changes=changes, at=now)
     flush_or_conflict(session, what="opportunity", duplicate_key=idempotency_key is not None)
     return current()
 

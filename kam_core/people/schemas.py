@@ -15,3 +15,10 @@ class PersonView(BaseModel):
     timezone: str
     slack_user_id: str | None
     placeholder_email: bool = False
+
+
+class PersonOption(BaseModel):
+    """A person as a picker offers them."""
+    id: int
+    name: str
+    email: str

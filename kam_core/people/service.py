@@ -3,7 +3,7 @@
 import re
 import unicodedata
 
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from kam_core.actors import Actor
@@ -12,7 +12,7 @@ from kam_core.clock import utcnow
 from kam_core.enums import Role
 from kam_core.errors import InvalidInput, NotFound, NotLinked
 from kam_core.people.models import Person
-from kam_core.people.schemas import PersonView
+from kam_core.people.schemas import PersonOption, PersonView
 from kam_core.permissions import Action, require
 
 # Imported people without an email get `<name-slug>@people.invalid`: stable
@@ -60,6 +60,24 @@ def by_slack_id(session: Session, slack_user_id: str) -> Person:
     if person is None:
         raise NotLinked(slack_user_id=slack_user_id)
     return person
+
+
+def search_people(session: Session, *, query: str, limit: int = 10) -> list[PersonOption]:
+    """Active people whose name or email contains every word typed, names starting with the query first
+    (for the person pickers); an empty query lists the first people by name."""
+    words = query.strip().lower().split()
+    found = select(Person.id, Person.name, Person.email).where(Person.active)
+    for word in words:
+        pattern = f"%{_escaped(word)}%"
+        found = found.where(func.lower(Person.name).like(pattern, escape="\\")
+                            | func.lower(Person.email).like(pattern, escape="\\"))
+    starts = func.lower(Person.name).like(f"{_escaped(' '.join(words))}%", escape="\\")
+    rows = session.execute(found.order_by(case((starts, 0), else_=1), Person.name, Person.id).limit(limit))
+    return [PersonOption(id=row.id, name=row.name, email=row.email) for row in rows]
+
+
+def _escaped(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def list_people(session: Session) -> list[PersonView]:

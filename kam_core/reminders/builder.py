@@ -14,6 +14,11 @@ of their local day (kam_core.scheduling); a preference with enabled=False turns 
   holds it (a Delivery row of kind "care_item" per item remembers it). Items are keyed by
   their date, so next year's birthday or a moved renewal date is new again.
 
+- actions: open or in-progress account plan actions the person owns, due by their local date
+  (today's and overdue), one DM per local date, with a Done button each. As with follow-ups, only
+  actions as they were when the DM became due count: one added, given to the person or moved
+  (an audited change) after that does not start the DM that day.
+
 Deliveries already sent (or given up after MAX_ATTEMPTS failures) are left out before
 any content is built, so a tick every minute stays cheap.
 """
@@ -32,13 +37,17 @@ from kam_core.interactions.models import FollowUp, Interaction
 from kam_core.interactions.schemas import FollowUpView
 from kam_core.people.models import Person
 from kam_core.policy import Policy
-from kam_core.reminders.schemas import (CARE_ITEM, KINDS, CadenceNudge, CareItem, CareReminder, DueReminder,
-                                        FollowUpReminder, Kind, Recipient)
+from kam_core.audit.models import AuditEntry
+from kam_core.plans.health import PENDING
+from kam_core.plans.models import AccountPlan, PlanAction
+from kam_core.reminders.schemas import (CARE_ITEM, KINDS, ActionReminder, CadenceNudge, CareItem, CareReminder,
+                                        DueReminder, FollowUpReminder, Kind, PlanActionItem, Recipient)
 from kam_core.digests.week import week_key
 from kam_core.scheduling import DEFAULT_HOUR, daily_due, local_moment
 from kam_core.base import as_date
 
 FOLLOW_UP_ROWS = 15  # two blocks each: well inside Slack's 50 blocks per message
+ACTION_ROWS = 15
 CARE_ROWS = 15
 CARE_DAYS = 7
 MAX_ATTEMPTS = 5  # a DM that failed this often is given up (see `kam remind status`)
@@ -63,6 +72,8 @@ def due_reminders(session: Session, *, policy: Policy, now: datetime, default_ti
         reminders += _cadence(session, due[Kind.cadence], done, policy=policy)
     if due.get(Kind.care):
         reminders += _care(session, due[Kind.care], done)
+    if due.get(Kind.actions):
+        reminders += _plan_actions(session, due[Kind.actions], done)
     return reminders
 
 
@@ -70,6 +81,11 @@ def follow_up_reminder(session: Session, *, person_id: int, owner_name: str, tod
     """One rep's follow-up list as it stands now (the DM re-drawn after Done / Snooze)."""
     rows = _follow_up_rows(session, [person_id], latest=today)
     return _follow_up_reminder(rows, owner_name=owner_name, today=today)
+
+
+def action_reminder(session: Session, *, person_id: int, today: date) -> ActionReminder:
+    """One person's due plan actions as they stand now (the DM re-drawn after Done)."""
+    return _action_reminder(_plan_action_rows(session, [person_id], latest=today), today=today)
 
 
 def _due_people(session: Session, *, now: datetime, default_timezone: str,
@@ -261,3 +277,61 @@ def _announced(session: Session, keys_by_person: dict[int, list[str]]) -> set[tu
                Delivery.period_key.in_(sorted(keys)))
     ).all()
     return {(r.person_id, r.period_key) for r in rows}
+
+
+# ---- plan actions ----------------------------------------------------------------------------
+
+def _plan_actions(session: Session, due: list[_Due], done: set) -> list[DueReminder]:
+    due = [d for d in due if _period(Kind.actions, d) not in done]
+    if not due:
+        return []
+    rows = _plan_action_rows(session, [d.recipient.person_id for d in due],
+                             latest=max(d.recipient.local_date for d in due))
+    if not rows:
+        return []
+    # The latest audited change of each since the earliest DM became due (audit_log.at is indexed).
+    touched = dict(session.execute(
+        select(AuditEntry.entity_id, func.max(AuditEntry.at))
+        .where(AuditEntry.at >= min(d.since for d in due), AuditEntry.entity == "plan_action",
+               AuditEntry.entity_id.in_(sorted({row.id for row in rows})))
+        .group_by(AuditEntry.entity_id)
+    ).all())
+    by_owner = defaultdict(list)
+    for row in rows:
+        by_owner[row.owner_id].append(row)
+    reminders = []
+    for d in due:
+        r = d.recipient
+        mine = [row for row in by_owner[r.person_id] if row.due_date <= r.local_date
+                and (row.id not in touched or _utc(touched[row.id]) <= d.since)]
+        if mine:
+            reminders.append(DueReminder(kind=Kind.actions, recipient=r, period_key=r.local_date.isoformat(),
+                                         actions=_action_reminder(mine, today=r.local_date)))
+    return reminders
+
+
+def _utc(moment) -> datetime:
+    """An aggregate's datetime: SQLite hands back text without the column's type."""
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _plan_action_rows(session: Session, owner_ids: list[int], *, latest: date) -> list:
+    return session.execute(
+        select(PlanAction.id, PlanAction.version, PlanAction.description, PlanAction.due_date, PlanAction.status,
+               PlanAction.owner_id, Account.id.label("account_id"), Account.name.label("account_name"))
+        .join(AccountPlan, AccountPlan.id == PlanAction.plan_id).join(Account, Account.id == AccountPlan.account_id)
+        .where(PlanAction.owner_id.in_(owner_ids), PlanAction.status.in_(list(PENDING)),
+               PlanAction.due_date <= latest)
+        .order_by(PlanAction.due_date, PlanAction.id)
+    ).all()
+
+
+def _action_reminder(rows: list, *, today: date) -> ActionReminder:
+    rows = [row for row in rows if row.due_date <= today]
+    items = [PlanActionItem(id=row.id, version=row.version, description=row.description, due_date=row.due_date,
+                            status=row.status, account_id=row.account_id, account_name=row.account_name)
+             for row in rows[:ACTION_ROWS]]
+    return ActionReminder(today=today, items=items, total=len(rows),
+                          overdue=sum(1 for row in rows if row.due_date < today))

@@ -3,7 +3,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel
 
-from kam_core.enums import Tier
+from kam_core.enums import ActionStatus, Tier
 from kam_core.interactions.schemas import FollowUpView
 
 
@@ -13,6 +13,7 @@ class Kind(StrEnum):
     followups = "followups"
     cadence = "cadence"
     care = "care"
+    actions = "actions"  # account plan actions a person owns, due today or overdue
 
 
 KINDS = tuple(Kind)
@@ -70,8 +71,29 @@ class CareReminder(BaseModel):
         return self.total - len(self.items)
 
 
+class PlanActionItem(BaseModel):
+    id: int
+    version: int
+    description: str
+    due_date: date
+    status: ActionStatus
+    account_id: int
+    account_name: str
+
+
+class ActionReminder(BaseModel):
+    today: date
+    items: list[PlanActionItem]
+    total: int
+    overdue: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.items)
+
+
 class DueReminder(BaseModel):
-    """One DM owed now: exactly one of follow_ups / cadence / care is set, by kind."""
+    """One DM owed now: exactly one of follow_ups / cadence / care / actions is set, by kind."""
 
     kind: Kind
     recipient: Recipient
@@ -79,6 +101,7 @@ class DueReminder(BaseModel):
     follow_ups: FollowUpReminder | None = None
     cadence: CadenceNudge | None = None
     care: CareReminder | None = None
+    actions: ActionReminder | None = None
 
 
 class ReminderSetting(BaseModel):

@@ -57,3 +57,35 @@ def test_an_unknown_user_or_an_empty_database_get_a_clear_answer(demo_db, tmp_pa
     CliRunner().invoke(app, ["db", "upgrade", "--database", f"sqlite:///{tmp_path / 'empty.db'}"])
     empty = kam(f"sqlite:///{tmp_path / 'empty.db'}", "/kam mine")
     assert empty.exit_code == 1 and "Run `kam demo` first" in empty.output
+
+
+def test_a_plan_is_created_and_edited_in_the_chat(demo_db):
+    """The issue's "make run shows a plan being created and edited in kam chat": the demo manager creates a
+    plan for a key account of their team, writes its strategy and adds an objective."""
+    from sqlalchemy import select
+
+    from kam_core.accounts.models import Account
+    from kam_core.db import make_engine, make_sessionmaker, transaction
+    from kam_core.enums import Tier
+    from kam_core.people.models import Person
+    from kam_core.plans.models import AccountPlan
+
+    with transaction(make_sessionmaker(make_engine(demo_db))) as session:
+        manager = session.scalar(select(Person).where(Person.slack_user_id == "U0DEMOMGR1"))
+        planned = set(session.scalars(select(AccountPlan.account_id)))
+        team = session.scalars(select(Account).join(Person, Person.id == Account.owner_id)
+                               .where(Person.manager_id == manager.id).order_by(Account.id)).all()
+        account = next(a for a in team if a.id not in planned)
+        name, key = account.name, account.tier == Tier.key
+    reason = "" if key else "Its parent is a key account\n"
+    typed = (f"/kam plan {name} new\ny\n\n\nWin the rollout\n{reason}"  # the create form
+             "1\ny\n\nMoving to connected appliances\n\n\n\n"  # ✏️ Strategy
+             "4\ny\nConnected users\n1\n1,200\nusers\n\n"  # ➕ Objective
+             f"/kam plan {name} objective usage 450\nquit\n")
+    result = kam(demo_db, "--user", "U0DEMOMGR1", input=typed)
+    assert result.exit_code == 0, result.output
+    created, strategy, objective, actual = result.output.split("✅ ")[1:5]
+    assert created.startswith("Plan created.") and "*Focus:* Win the rollout" in created
+    assert strategy.startswith("Strategy saved.") and "*Customer's trends:* Moving to connected appliances" in strategy
+    assert objective.startswith("Objective added.") and "Connected users: *0 of 1,200 users*" in objective
+    assert actual.startswith("Objective's actual updated.") and "Connected users: *450 of 1,200 users*" in actual

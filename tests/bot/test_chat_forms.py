@@ -116,7 +116,7 @@ def test_an_invalid_date_is_asked_again_at_once_and_nothing_typed_before_is_lost
     account = first_suggestion(person.screen)
     assert "“2026-13-45” is no date" in person.screen and "“tomorrow” is no date" in person.screen
     assert [p for p in person.prompts if p.startswith("When")] == [person.prompts[5]] * 3  # the same field, again
-    assert f"Saved to *{account}* (meeting)" in person.screen
+    assert f"Meeting logged. Saved to *{account}*" in person.screen
     yesterday = today_in(person.screen) - timedelta(days=1)
     assert stored(demo_db, NOTE) == [(account, InteractionKind.meeting, yesterday, None, None)]
     assert "Traceback" not in person.screen and "validation error" not in person.screen
@@ -148,7 +148,7 @@ def test_what_the_bot_rejects_shows_under_its_field_and_only_that_field_is_asked
     first_fix = next(n for n, p in enumerate(person.prompts) if p.startswith("Correct"))
     asked_again = [p.split(" ")[0] for p in person.prompts[first_fix:] if not p.startswith(("Correct", "> "))]
     assert asked_again == ["What", "When", "Follow-up"]  # only the fields marked !, each time
-    assert f"Saved to *{account}* (visit)" in person.screen
+    assert f"Visit logged. Saved to *{account}*" in person.screen
     assert stored(demo_db, NOTE) == [(account, InteractionKind.visit, today, "Send the quote",
                                       today + timedelta(days=7))]
     assert no_internal_ids(person.prompts)
@@ -164,7 +164,7 @@ def test_a_form_opened_for_an_account_shows_its_name_and_options_by_their_text(c
         ("Account [", ""), ("Kind [Note] (number):", ""), ("When [", ""), ("What happened", NOTE),
         ("> ", "quit")])
     account = re.search(r"^Account \[(.+)\] \(type a few letters\): $", person.prompts[4]).group(1)
-    assert f"Saved to *{account}* (note)" in person.screen
+    assert f"Note logged. Saved to *{account}*" in person.screen
     assert no_internal_ids(person.prompts)
     assert "    5. Note" in person.screen  # options by their text
 
@@ -180,7 +180,7 @@ def test_home_and_both_shortcuts_open_from_the_chat(capsys, monkeypatch, demo_db
     assert "┌ Home (App Home)" in home and "[1] " in home
     assert "┌ Log interaction (modal)" in shortcut and "The form is closed; nothing in it was sent." in shortcut
     assert f"· What happened: {message}" in on_message and "· Next step (optional): send quote" in on_message
-    assert f"Saved to *{first_suggestion(person.screen)}* (note)" in on_message
+    assert f"Note logged. Saved to *{first_suggestion(person.screen)}*" in on_message
     assert "type `/shortcut log-message <the message's text>`" in person.screen
     assert "There is no shortcut “nope”" in person.screen
     hello = person.screen.split("> ")[0]

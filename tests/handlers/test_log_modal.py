@@ -118,7 +118,7 @@ def test_the_same_view_submitted_three_times_is_one_interaction_confirmed_by_dm_
     assert stored.idempotency_key == f"view:{view['id']}"
     dm = slack.wait_for("chat.postMessage", lambda c: c.params["channel"] == REP)
     text = text_of(valid_blocks(dm.params["blocks"]))
-    assert "Saved to *Acme Corporation* (meeting)" in text
+    assert "Meeting logged. Saved to *Acme Corporation*" in text
     assert button(dm.params["blocks"], ActionId.undo_interaction)["value"] == str(stored.id)
 
 

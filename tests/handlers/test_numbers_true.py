@@ -118,10 +118,10 @@ def test_a_plan_counts_whole_meetings_and_products_and_its_percentages_add_up(dr
 
     reply = ack_of(driver.slash_command(REP, "plan acme corp"))
     text = every_text(valid_message(reply["blocks"]))
-    assert "Products in use: 0 of 5 products (0.0%)" in text
-    assert "Executive meetings held: 1 of 12 meetings (8.3%)" in text
-    assert "Reference sites: 0 of 1 site (0.0%)" in text
-    assert "Grow annual revenue: 1.03M USD of 1.5M USD (69.0%)" in text
+    assert "Products in use: *0 of 5 products* (0.0%)" in text
+    assert "Executive meetings held: *1 of 12 meetings* (8.3%)" in text
+    assert "Reference sites: *0 of 1 site* (0.0%)" in text
+    assert "Grow annual revenue: *1.03M USD of 1.5M USD* (69.0%)" in text
     assert "“Products in use” is at 0.0% of target; 50.0% of the period has passed." in text
     assert "(today)" in text and "0 days ago" not in text  # reviewed just now
     assert "(9.0%)" not in text and "0.45" not in text

@@ -57,7 +57,7 @@ def test_another_team_s_manager_sees_no_move_button_but_who_can_move(driver, loc
     # The deal's own team sees the button as before.
     for user in (REP, MANAGER):
         reply, _ = show_opps(driver, user, "opps acme corporation")
-        assert [b["text"]["text"] for b in buttons(reply["blocks"])] == ["Move stage"]
+        assert [b["text"]["text"] for b in buttons(reply["blocks"])] == ["Move stage", "Edit", "Close", "History"]
         assert "🔒" not in blocks_text(reply["blocks"])
 
 
@@ -78,7 +78,7 @@ def test_another_team_s_manager_cannot_re_tier_the_account_and_is_told_who_can(d
 
 def test_an_account_team_member_who_is_not_the_owner_moves_the_deal(driver, slack, local, west):
     reply, shown = show_opps(driver, WEST_TEAM_MEMBER, "opps acme corporation")
-    [button] = buttons(reply["blocks"])
+    button, *_edit_close_history = buttons(reply["blocks"])
     assert "🔒" not in blocks_text(reply["blocks"])
     mark = slack.mark()
     driver.block_action(WEST_TEAM_MEMBER, button["action_id"], button["value"], message=shown)
@@ -102,7 +102,7 @@ def test_a_rep_of_another_team_sees_no_move_button(driver, local, west):
     reply, _ = show_opps(driver, WEST_REP, "opps westwind")
     assert buttons(reply["blocks"]) == [] and WHO_CAN_MOVE in blocks_text(reply["blocks"])
     reply, _ = show_opps(driver, WEST_MANAGER, "opps westwind")
-    assert [b["text"]["text"] for b in buttons(reply["blocks"])] == ["Move stage"]
+    assert [b["text"]["text"] for b in buttons(reply["blocks"])] == ["Move stage", "Edit", "Close", "History"]
 
 
 def test_in_a_list_of_deals_some_movable_the_line_says_which_it_is_about(driver, local, west):

@@ -49,6 +49,10 @@ def show_plan(driver, user: str, text: str):
     return reply, driver.replies_since(mark, user)[0]
 
 
+def done_buttons(blocks: list[dict]) -> list[dict]:
+    return [b for b in buttons(blocks) if b["action_id"].startswith("kam.complete_action")]
+
+
 def status_of(local, action_id: int) -> ActionStatus:
     with transaction(local.runtime.sessions) as session:
         return session.get(PlanAction, action_id).status
@@ -61,21 +65,23 @@ def test_plan_shows_health_with_reasons_objectives_actions_and_last_review(drive
     assert "Plan at risk" in text
     assert "1 action is overdue, the oldest by 5 days." in text
     assert "“Revenue 2026” is at 10.0% of target; 50.0% of the period has passed." in text
-    assert "Revenue 2026: 100k USD of 1M USD (10.0%)" in text
+    assert "Revenue 2026: *100k USD of 1M USD* (10.0%)" in text
     assert "Grow &lt;ops&gt; spend" in text and "*Executive sponsor:* Mia Manager" in text
     assert f"*Last review:* {(NOW - timedelta(days=20)).strftime('%d %b %Y')} (20 days ago)" in text
+    assert "*Open actions (3, 1 overdue)*" in text
     assert "*Call the CFO*\nRay Rep · due" in text and "5 days overdue" in text
     assert "*Run the QBR*\nMia Manager · due" in text and "in 7 days" in text
-    assert text.index("Call the CFO") < text.index("Run the QBR")
-    assert "Send the survey" not in text and "Plan 2027" not in text
-    done = buttons(reply["blocks"])
-    assert [b["text"]["text"] for b in done] == ["Done", "Done"]
+    assert "*Plan 2027*\nRay Rep · due" in text and "in 90 days" in text
+    assert text.index("Call the CFO") < text.index("Run the QBR") < text.index("Plan 2027")
+    assert "Send the survey" not in text
+    done = [b for b in buttons(reply["blocks"]) if b["action_id"].startswith("kam.complete_action")]
+    assert [b["text"]["text"] for b in done] == ["Done", "Done", "Done"]
     assert done[0]["value"] == f"{plan['Call the CFO']}:1"
 
 
 def test_marking_an_action_done_updates_the_plan_message(driver, slack, local, plan):
     reply, shown = show_plan(driver, REP, "plan acme corp")
-    call_cfo = buttons(reply["blocks"])[0]
+    call_cfo = done_buttons(reply["blocks"])[0]
     driver.block_action(REP, call_cfo["action_id"], message=shown)
     updated = slack.wait_for("response_url")
     assert updated.params["replace_original"] is True
@@ -92,7 +98,7 @@ def test_done_on_an_action_someone_changed_meanwhile_says_who_and_changes_nothin
         action.due_date = TODAY + timedelta(days=3)
         record(session, actor=Actor.of(manager), action="edit_plan_action", entity="plan_action",
                entity_id=action.id, changes={"due_date": ["earlier", "later"]})
-    call_cfo = buttons(reply["blocks"])[0]
+    call_cfo = done_buttons(reply["blocks"])[0]
     driver.block_action(REP, call_cfo["action_id"], message=shown)
     answer = slack.wait_for("response_url")
     assert answer.params.get("replace_original") is False and answer.params["response_type"] == "ephemeral"

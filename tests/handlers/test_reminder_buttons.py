@@ -12,9 +12,10 @@ from kam_core.clock import utcnow
 from kam_core.db import transaction
 from kam_core.delivery.models import NotificationPreference
 from kam_core.delivery.service import set_preference
-from kam_core.enums import FollowUpStatus
+from kam_core.enums import ActionStatus, FollowUpStatus
 from kam_core.interactions.models import FollowUp
 from kam_core.people.models import Person
+from kam_core.plans.models import AccountPlan, PlanAction
 from kam_core.reminders.schemas import Kind
 from tests.handlers.conftest import REP
 
@@ -119,16 +120,17 @@ def test_kam_remind_shows_and_changes_each_kind(driver, local, world):
     moved = ack_text(driver.slash_command(REP, "remind followups 7"))
     assert "Morning follow-ups: on, from 07:00" in moved
     all_off = ack_text(driver.slash_command(REP, "remind off"))
-    assert all_off.count(": off") == 3
+    assert all_off.count(": off") == 4
     with transaction(local.runtime.sessions) as session:
         prefs = {p.kind: (p.enabled, p.hour) for p in session.scalars(select(NotificationPreference))}
-    assert prefs == {"cadence": (False, None), "followups": (False, 7), "care": (False, None)}
-    assert ack_text(driver.slash_command(REP, "remind on")).count(": on") == 3
+    assert prefs == {"cadence": (False, None), "followups": (False, 7), "care": (False, None),
+                     "actions": (False, None)}
+    assert ack_text(driver.slash_command(REP, "remind on")).count(": on") == 4
 
 
 def test_kam_remind_answers_bad_input_in_one_line(driver, world):
     assert ack_text(driver.slash_command(REP, "remind off birthdays")) == (
-        "reminder: there is no “birthdays” reminder; pick one of followups, cadence, care")
+        "reminder: there is no “birthdays” reminder; pick one of followups, cadence, care, actions")
     assert "use 0 to 23" in ack_text(driver.slash_command(REP, "remind care 25"))
     assert ack_text(driver.slash_command(REP, "remind <soon> please")).startswith(
         "I don't understand “&lt;soon&gt; please”. Try `/kam remind off cadence`")
@@ -159,3 +161,70 @@ def test_the_cadence_nudge_opens_the_log_form_for_that_account(driver, slack, lo
                                channel_id=slack.dm_channel_for(REP)).status == 200
     opened = slack.wait_for("views.open", after=mark, timeout=15)
     assert opened.ok and "Acme Corporation" in str(opened.params["view"])
+
+
+@pytest.fixture
+def actions_dm(local, slack, world):
+    """Ray owns an overdue and a today action of Acme's plan (and a done one) and has just got his plan-actions DM."""
+    slack.add_user(REP, email="ray@acme.test", name="Ray Rep", tz="UTC")
+    with transaction(local.runtime.sessions) as session:
+        set_preference(session, person_id=world["rep_id"], kind="actions", hour=0)  # due whatever the hour now
+        plan = AccountPlan(account_id=world["acme_id"], period_start=today() - timedelta(days=30),
+                           period_end=today() + timedelta(days=300))
+        session.add(plan)
+        for description, due, status in (("Meet the <new> CFO", today() - timedelta(days=3), ActionStatus.open),
+                                         ("Send the plan summary", today(), ActionStatus.in_progress),
+                                         ("Already done", today(), ActionStatus.done),
+                                         ("Next month", today() + timedelta(days=30), ActionStatus.open)):
+            session.add(PlanAction(plan=plan, description=description, owner_id=world["rep_id"], due_date=due,
+                                   status=status))
+    report = send_reminders(local.runtime, web_client(local.settings), now=utcnow(), worker="test",
+                            kinds=(Kind.actions,))
+    assert report.count("sent", Kind.actions) == 1
+    [message] = slack.messages_in(slack.dm_channel_for(REP))
+    return message
+
+
+def plan_action_described(local, description: str) -> PlanAction:
+    with transaction(local.runtime.sessions) as session:
+        return session.scalars(select(PlanAction).where(PlanAction.description == description)).one()
+
+
+def test_the_plan_actions_dm_lists_overdue_and_todays_actions_with_done(actions_dm, local, slack):
+    text = text_of(actions_dm)
+    assert "Your plan actions for" in text and "1 overdue, 1 due today" in str(actions_dm["blocks"])
+    assert "*Meet the &lt;new&gt; CFO* — Acme Corporation plan · overdue by 3 days" in text
+    assert "*Send the plan summary* — Acme Corporation plan · due today · in progress" in text
+    assert "Already done" not in text and "Next month" not in text
+    labels = [e["text"]["text"] for b in actions_dm["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    assert labels == ["Done", "Open plan"] * 2
+    # Once per local date: a second run sends nothing.
+    again = send_reminders(local.runtime, web_client(local.settings), now=utcnow(), worker="test",
+                           kinds=(Kind.actions,))
+    assert again.outcomes == [] and len(slack.messages_in(slack.dm_channel_for(REP))) == 1
+
+
+def test_done_in_the_plan_actions_dm_marks_the_action_done_and_redraws_the_dm(driver, slack, local, actions_dm):
+    updated = click(driver, slack, actions_dm, "Meet the &lt;new&gt; CFO", "Done")
+    text = text_of(updated)
+    assert "✅ Done: marked on the Acme Corporation plan." in text
+    assert "*Meet the &lt;new&gt; CFO*" not in text and "*Send the plan summary*" in text
+    assert plan_action_described(local, "Meet the <new> CFO").status == ActionStatus.done
+    assert len(slack.messages_in(slack.dm_channel_for(REP))) == 1  # replaced, not a new message
+
+    last = click(driver, slack, updated, "Send the plan summary", "Done")
+    assert "No plan action overdue or due today any more" in text_of(last)
+    # The DM as it was before: a stale Done on an action already done by the same person is no error.
+    stale = click(driver, slack, actions_dm, "Meet the &lt;new&gt; CFO", "Done")
+    assert "✅ Done" in text_of(stale)
+
+
+def test_kam_remind_off_actions_stops_the_plan_actions_dm(driver, slack, local, world):
+    slack.add_user(REP, email="ray@acme.test", name="Ray Rep", tz="UTC")
+    assert "Plan actions: off" in ack_text(driver.slash_command(REP, "remind off actions"))
+    with transaction(local.runtime.sessions) as session:
+        plan = AccountPlan(account_id=world["acme_id"], period_start=today(), period_end=today() + timedelta(days=90))
+        session.add(PlanAction(plan=plan, description="Call", owner_id=world["rep_id"], due_date=today()))
+    report = send_reminders(local.runtime, web_client(local.settings), now=utcnow().replace(hour=23), worker="t",
+                            kinds=(Kind.actions,))
+    assert report.outcomes == [] and slack.messages_in(slack.dm_channel_for(REP)) == []

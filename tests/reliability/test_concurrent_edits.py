@@ -41,8 +41,8 @@ def test_two_stage_moves_at_once_one_wins_and_the_other_is_told_who_moved_it(dri
 def test_two_people_marking_the_same_plan_action_done_at_once_one_change_and_the_other_is_told(
         driver, slack, local, plan):  # noqa: F811
     shown = {user: show_plan(driver, user, "plan acme corp")[1] for user in (REP, MANAGER)}
-    done = {user: next(b for b in buttons(shown[user].blocks) if b["value"].startswith(f"{plan['Call the CFO']}:"))
-            for user in (REP, MANAGER)}
+    done = {user: next(b for b in buttons(shown[user].blocks) if b["action_id"].startswith("kam.complete_action")
+                       and b["value"].startswith(f"{plan['Call the CFO']}:")) for user in (REP, MANAGER)}
     before = slack.mark()
 
     all_at_once(*[lambda user=user: driver.block_action(user, done[user]["action_id"], message=shown[user])

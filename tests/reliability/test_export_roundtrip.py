@@ -3,6 +3,7 @@ was; a folder that is not a sound export is refused with one clear line and noth
 
 import csv
 import json
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import MetaData, func, select
@@ -12,6 +13,8 @@ from bot.cli import app
 from kam_core.db import make_engine, make_sessionmaker, transaction
 from kam_core.export import MANIFEST
 from kam_core.interactions.models import Interaction
+from kam_core.opportunities.models import LostReason, Opportunity
+from kam_core.plans.models import AccountPlan, PlanReview
 from kam_core.schema import head_revision, upgrade
 from tests.conftest import drop_database, fresh_database_url
 
@@ -90,6 +93,30 @@ def test_an_export_restored_into_a_fresh_database_gives_back_every_record(source
         session.flush()
         assert added.id == newest + 1
     sessions.kw["bind"].dispose()
+
+
+def test_plan_reviews_and_an_extended_list_of_lost_reasons_survive_the_round_trip(source_url, target_url, tmp_path):
+    sessions = make_sessionmaker(make_engine(source_url))
+    with transaction(sessions) as session:
+        plan = session.scalars(select(AccountPlan).order_by(AccountPlan.id)).first()
+        session.add(PlanReview(plan=plan, reviewed_on=date(2026, 3, 2), notes="On track; CFO met",
+                               customer_view="Helpful, a little slow", created_at=datetime(2026, 3, 2, tzinfo=UTC)))
+        added = LostReason(name="Went with a partner", position=99, active=False)
+        deal = session.scalars(select(Opportunity).order_by(Opportunity.id)).first()
+        deal.lost_reason, deal.lost_note = added, "the partner bundles support"
+    sessions.kw["bind"].dispose()
+    folder = tmp_path / "export"
+    assert kam("export", str(folder), "--database", source_url).exit_code == 0
+    before = contents(source_url)
+
+    restored = kam("import", "export", str(folder), "--database", target_url)
+
+    assert restored.exit_code == 0, restored.output
+    after = contents(target_url)
+    for name in ("plan_reviews", "lost_reasons", "opportunities", "account_plans"):
+        assert after[name] == before[name], f"{name} differs after the round trip"
+    assert any("Went with a partner" in row for row in after["lost_reasons"])
+    assert any("Helpful, a little slow" in row for row in after["plan_reviews"])
 
 
 def test_exporting_into_a_folder_that_holds_files_is_refused(source_url, tmp_path):

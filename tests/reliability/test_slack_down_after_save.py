@@ -13,7 +13,7 @@ from tests.handlers.test_notes import text_of
 from tests.handlers.test_opportunities import (
     add_deals, blocks_text, buttons, open_stage_modal, show_opps, stage_id, stage_of, valid_message,
 )
-from tests.handlers.test_plans import plan, show_plan, status_of  # noqa: F401 - `plan` is a fixture
+from tests.handlers.test_plans import done_buttons, plan, show_plan, status_of  # noqa: F401 - `plan` is a fixture
 from tests.handlers.test_shortcuts_and_dm import dm_reply
 from tests.reliability.helpers import count
 
@@ -76,7 +76,7 @@ def test_a_stage_move_is_confirmed_through_the_response_url_when_slack_refuses_t
 
 def test_a_plan_action_done_when_the_response_url_fails_shows_the_plan_by_dm(driver, slack, local, plan):  # noqa: F811
     reply, shown = show_plan(driver, REP, "plan acme corp")
-    call_cfo = buttons(reply["blocks"])[0]
+    call_cfo = done_buttons(reply["blocks"])[0]
     slack.fail_next("response_url", "expired_url", status=404)
     before = slack.mark()
 

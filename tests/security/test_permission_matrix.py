@@ -7,14 +7,14 @@ With KAM_VISIBILITY=team a rep (or a manager) reads and logs only on their own t
 
 import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from slack_sdk.models.views import View
 from sqlalchemy import func, select
 
-from kam_core.accounts.models import AccountTeamMember
+from kam_core.accounts.models import Account, AccountTeamMember
 from kam_core.accounts.service import account_card
 from kam_core.actors import Actor
 from kam_core.audit.models import AuditEntry
@@ -28,12 +28,16 @@ from kam_core.importers.accounts_csv import import_accounts_csv
 from kam_core.interactions.models import Interaction
 from kam_core.interactions.service import log_interaction
 from kam_core.opportunities.models import Opportunity
+from kam_core.opportunities.editing import close_opportunity, create_opportunity, update_opportunity
+from kam_core.opportunities.lost_reasons import add_lost_reason
 from kam_core.opportunities.service import move_stage, team_pipeline
 from kam_core.people.models import Person
 from kam_core.people.service import by_slack_id, link_slack
+from kam_core.plans.editing import create_plan, record_review, update_plan
+from kam_core.plans.schemas import PlanChanges
 from kam_core.policy import Policy
 from kam_core.tiers.service import set_tier
-from tests.factories import make_account, make_opportunity, make_person, stage_named
+from tests.factories import make_account, make_opportunity, make_person, make_plan, stage_named
 from tests.handlers.test_opportunities import blocks_text, valid_message
 from tests.security.conftest import bot_on_fresh_db
 
@@ -171,6 +175,85 @@ def link_user(session, world, actor, role, policy, tmp_path):
     link_slack(session, actor=actor, email="nia@acme.test", slack_user_id="U0NIA")
 
 
+# Which account's plan each plan case creates, edits or reviews, per role.
+WHICH_PLAN = {
+    "create a plan for an account they own": lambda role: ME[role],
+    "create a plan for an account of their team": lambda role: "rita",
+    "edit a plan of an account whose account team they are on": lambda role: "joint",
+    "edit a plan of another team's account": lambda role: "will",
+    "record a review of a plan of an account they own": lambda role: ME[role],
+    "record a review of a plan of an account of their team": lambda role: "rita",
+    "record a review of a plan of another team's account": lambda role: "will",
+}
+
+
+def plan_case(case):
+    which = WHICH_PLAN[case]
+
+    def planning(session, world, actor, role, policy, tmp_path):
+        account_id, now = world.accounts[which(role)], utcnow()
+        at = {"now": now, "today": now.date(), "policy": policy}
+        if case.startswith("create"):
+            create_plan(session, actor=actor, account_id=account_id, period_start=date(2026, 1, 1),
+                        period_end=date(2026, 12, 31), reason="strategic logo", **at)
+            return
+        plan = make_plan(session, account=session.get(Account, account_id))
+        if case.startswith("edit"):
+            update_plan(session, actor=actor, plan_id=plan.id, changes=PlanChanges(our_impact="Halves close time"),
+                        **at)
+        else:
+            record_review(session, actor=actor, plan_id=plan.id, reviewed_on=now.date(), notes="On track", **at)
+    return planning
+
+
+# Which account each create-a-deal case adds to, and which deal each edit or close case changes, per role.
+CREATE_ON = {
+    "create a deal on an account they own": lambda role: ME[role],
+    "create a deal on an account whose account team they are on": lambda role: "joint",
+    "create a deal on an account of their team": lambda role: "rita",
+    "create a deal on another team's account": lambda role: "will",
+}
+EDIT_DEAL = {
+    "edit their own deal": lambda role: ME[role],
+    "edit a deal of someone in their team": lambda role: "rita",
+    "edit a deal of another team": lambda role: "will",
+}
+CLOSE_DEAL = {
+    "close someone else's deal on an account they own": lambda role: f"{ME[role]}_side",
+    "close a deal of someone in their team": lambda role: "rita",
+    "close someone else's deal": lambda role: "will",
+}
+
+
+def create_deal(which):
+    def creating(session, world, actor, role, policy, tmp_path):
+        now = utcnow()
+        create_opportunity(session, actor=actor, account_id=world.accounts[which(role)], name="New business",
+                           amount="10k", expected_close_date=now.date() + timedelta(days=30),
+                           stage_id=stage_named(session, "Prospecting").id, now=now, today=now.date(), policy=policy)
+    return creating
+
+
+def edit_deal(whose):
+    def editing(session, world, actor, role, policy, tmp_path):
+        now = utcnow()
+        update_opportunity(session, actor=actor, opportunity_id=world.deals[whose(role)], expected_version=None,
+                           amount="75k", next_step="Send the quote", now=now, today=now.date(), policy=policy)
+    return editing
+
+
+def close_deal(whose):
+    def closing(session, world, actor, role, policy, tmp_path):
+        now = utcnow()
+        close_opportunity(session, actor=actor, opportunity_id=world.deals[whose(role)], expected_version=None,
+                          outcome="won", now=now, today=now.date(), policy=policy)
+    return closing
+
+
+def add_reason(session, world, actor, role, policy, tmp_path):
+    add_lost_reason(session, actor=actor, name="Went in-house")
+
+
 # Each case of the documented table: (the service call, does it write?)
 SERVICES = {
     "read an account card": (read_card, False),
@@ -181,6 +264,11 @@ SERVICES = {
     "see another team's pipeline": (west_pipeline, False),
     "import data": (import_csv, True),
     "link users": (link_user, True),
+    **{case: (plan_case(case), True) for case in WHICH_PLAN},
+    **{case: (create_deal(which), True) for case, which in CREATE_ON.items()},
+    **{case: (edit_deal(whose), True) for case, whose in EDIT_DEAL.items()},
+    **{case: (close_deal(whose), True) for case, whose in CLOSE_DEAL.items()},
+    "change the lost reasons": (add_reason, True),
 }
 MATRIX = documented_matrix()
 

@@ -47,10 +47,15 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('team_roles', sa.Text(), nullable=True))
         batch_op.add_column(sa.Column('reason', sa.Text(), nullable=True))
 
-    with op.batch_alter_table('opportunities', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('lost_reason_id', sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column('lost_note', sa.String(length=500), nullable=True))
-        batch_op.create_foreign_key(batch_op.f('fk_opportunities_lost_reason_id_lost_reasons'), 'lost_reasons', ['lost_reason_id'], ['id'])
+    # Not a batch on SQLite: a batch that adds a foreign key copies the table and drops the old one, and the
+    # drop cascades to stage_changes. A nullable column with its REFERENCES is a plain ADD COLUMN there.
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute("ALTER TABLE opportunities ADD COLUMN lost_reason_id INTEGER REFERENCES lost_reasons (id)")
+    else:
+        op.add_column('opportunities', sa.Column('lost_reason_id', sa.Integer(), nullable=True))
+        op.create_foreign_key(op.f('fk_opportunities_lost_reason_id_lost_reasons'), 'opportunities', 'lost_reasons',
+                              ['lost_reason_id'], ['id'])
+    op.add_column('opportunities', sa.Column('lost_note', sa.String(length=500), nullable=True))
 
     with op.batch_alter_table('plan_objectives', schema=None) as batch_op:
         batch_op.add_column(sa.Column('lever', sa.Enum('raise_usage', 'cross_sell', 'price_mix', 'new_core', 'new_adjacent', 'retention', name='lever', native_enum=False, length=32), nullable=True))

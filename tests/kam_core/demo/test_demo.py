@@ -203,3 +203,22 @@ def test_plan_objectives_count_whole_things(demo_session):
     counted = [o for o in objectives if is_countable(o.unit)]
     assert {o.unit for o in counted} == {"products", "meetings"}
     assert [(o.unit, o.target, o.actual) for o in counted if o.target % 1 or o.actual % 1] == []
+
+
+def test_every_reviewed_plan_has_its_reviews_in_the_history(demo_session):
+    """A plan the demo marks reviewed has PlanReview rows, the latest on the day of its last review."""
+    plans = demo_session.scalars(select(m.AccountPlan)).all()
+    reviewed = [p for p in plans if p.last_reviewed_at is not None]
+    assert reviewed
+    for plan in reviewed:
+        latest = max(plan.reviews, key=lambda r: r.reviewed_on)
+        assert latest.reviewed_on == plan.last_reviewed_at.date()
+        assert latest.notes and latest.reviewer is not None
+    assert all(p.reviews == [] for p in plans if p.last_reviewed_at is None)
+    assert any(len(p.reviews) > 1 for p in reviewed)
+
+
+def test_objectives_name_their_growth_lever_where_one_fits(demo_session):
+    levers = dict(demo_session.execute(select(m.PlanObjective.description, m.PlanObjective.lever)).all())
+    assert levers.get("Products in use") == Lever.cross_sell
+    assert levers.get("Grow annual revenue", "absent") in (None, "absent")

@@ -154,13 +154,13 @@ def test_completing_with_a_stale_version_names_who_changed_the_action(session, t
     assert session.get(PlanAction, action.id).status == ActionStatus.in_progress
 
 
-@pytest.mark.parametrize("who", ["account owner", "a manager", "the sponsor", "admin"])
+@pytest.mark.parametrize("who", ["the account owner's manager", "the sponsor", "admin"])
 def test_reviewing_a_plan(session, team, who):
     manager, alice, bob = team
     sponsor = make_person(session, name="Sam Sponsor", role=Role.rep, team="exec")
     plan = make_plan(session, account=make_account(session, owner=alice), executive_sponsor=sponsor,
                      period_start=date(2026, 1, 1))
-    actor = {"account owner": Actor.of(alice), "a manager": Actor.of(manager), "the sponsor": Actor.of(sponsor),
+    actor = {"the account owner's manager": Actor.of(manager), "the sponsor": Actor.of(sponsor),
              "admin": Actor.system()}[who]
     assert plan_status(session, actor=actor, account_id=plan.account_id, policy=POLICY,
                        today=TODAY).health.status == PlanHealth.off_track  # never reviewed, 182 days in
@@ -168,12 +168,17 @@ def test_reviewing_a_plan(session, team, who):
     status = review_plan(session, actor=actor, plan_id=plan.id, now=NOW)
 
     assert (status.last_reviewed_at, status.health.status) == (NOW, PlanHealth.on_track)
-    assert session.scalar(select(func.count()).where(AuditEntry.entity == "account_plan",
-                                                     AuditEntry.entity_id == plan.id)) == 1
+    assert [(r.reviewed_on, r.notes) for r in status.reviews] == [(TODAY, "")]
+    assert session.scalar(select(func.count()).where(AuditEntry.entity == "plan_review")) == 1
 
 
-def test_another_rep_may_not_review_a_plan(session, team):
+@pytest.mark.parametrize("who", ["the account owner", "another rep", "another team's manager"])
+def test_only_management_reviews_a_plan(session, team, who):
+    """A review is management's look at the plan: the account owner does not review their own."""
     _, alice, bob = team
+    other_manager = make_person(session, role=Role.manager, name="Wes West", team="west")
     plan = make_plan(session, account=make_account(session, owner=alice))
+    actor = {"the account owner": alice, "another rep": bob, "another team's manager": other_manager}[who]
     with pytest.raises(Forbidden):
-        review_plan(session, actor=Actor.of(bob), plan_id=plan.id, now=NOW)
+        review_plan(session, actor=Actor.of(actor), plan_id=plan.id, now=NOW)
+    assert session.scalar(select(func.count()).where(AuditEntry.entity == "plan_review")) == 0

@@ -6,11 +6,14 @@ import pytest
 from sqlalchemy import event
 
 from kam_core.delivery.service import set_preference
-from kam_core.enums import FollowUpStatus, Tier
+from kam_core.actors import Actor
+from kam_core.audit.service import record
+from kam_core.enums import ActionStatus, FollowUpStatus, Tier
 from kam_core.policy import Policy
 from kam_core.reminders.builder import FOLLOW_UP_ROWS, due_reminders
 from kam_core.reminders.schemas import Kind
-from tests.factories import make_account, make_contact, make_follow_up, make_interaction, make_person
+from tests.factories import (make_account, make_action, make_contact, make_follow_up, make_interaction, make_person,
+                             make_plan)
 
 POLICY = Policy()
 LONG_AGO = datetime(2029, 12, 1, tzinfo=UTC)
@@ -168,6 +171,9 @@ def test_statements_do_not_grow_with_accounts_or_reps(session, kind):
                 account = key_account(session, person, renewal_date=date(2030, 1, 18))
                 make_contact(session, account=account, birthday=date(1980, 1, 17))
                 follow_up(session, account, date(2030, 1, 15))
+                plan = make_plan(session, account=account, period_start=date(2030, 1, 1),
+                                 period_end=date(2030, 12, 31))
+                make_action(session, plan=plan, owner=person, due_date=date(2030, 1, 15))
         seen = []
         listener = lambda *args: seen.append(args[2])  # noqa: E731
         event.listen(session.bind, "before_cursor_execute", listener)
@@ -180,3 +186,49 @@ def test_statements_do_not_grow_with_accounts_or_reps(session, kind):
     small = statements_for(2, 2)
     large = statements_for(6, 8)
     assert 0 < large == small
+
+
+def test_plan_actions_reach_their_owner_due_by_the_owners_local_date(session):
+    nina = rep(session, "anna", "America/New_York")
+    sam = rep(session, "sam", "UTC")  # an account team member who owns none of the accounts
+    plan = make_plan(session, account=make_account(session, owner=nina, name="Planned Co"),
+                     period_start=date(2030, 1, 1), period_end=date(2030, 12, 31))
+    overdue = make_action(session, plan=plan, owner=nina, due_date=date(2030, 1, 10), description="Meet the CFO")
+    today = make_action(session, plan=plan, owner=nina, due_date=date(2030, 1, 16),
+                        status=ActionStatus.in_progress)
+    make_action(session, plan=plan, owner=nina, due_date=date(2030, 1, 17))  # tomorrow in New York
+    make_action(session, plan=plan, owner=nina, due_date=date(2030, 1, 9), status=ActionStatus.done)
+    make_action(session, plan=plan, owner=nina, due_date=date(2030, 1, 9), status=ActionStatus.cancelled)
+    make_action(session, plan=plan, owner=nina)  # no due date: never "due"
+    sams = make_action(session, plan=plan, owner=sam, due_date=date(2030, 1, 16))
+
+    reminders = due(session, EVENING_UTC, kinds=(Kind.actions,))
+    [ninas] = of(reminders, nina, Kind.actions)
+    assert ninas.period_key == "2030-01-16"
+    assert [(a.id, a.account_name) for a in ninas.actions.items] == [(overdue.id, "Planned Co"),
+                                                                     (today.id, "Planned Co")]
+    assert (ninas.actions.total, ninas.actions.overdue) == (2, 1) and ninas.actions.items[0].version == 1
+    [sams_dm] = of(reminders, sam, Kind.actions)
+    assert [a.id for a in sams_dm.actions.items] == [sams.id]
+
+
+def test_an_action_added_or_moved_after_the_morning_does_not_start_the_dm(session):
+    late = rep(session, "lena", "UTC")
+    plan = make_plan(session, account=make_account(session, owner=late), period_start=date(2030, 1, 1),
+                     period_end=date(2030, 12, 31))
+    action = make_action(session, plan=plan, owner=late, due_date=date(2030, 1, 16))
+    record(session, actor=Actor.system("test"), action="add_plan_action", entity="plan_action",
+           entity_id=action.id, changes={}, at=datetime(2030, 1, 16, 15, tzinfo=UTC))
+    assert of(due(session, datetime(2030, 1, 16, 16, tzinfo=UTC)), late, Kind.actions) == []
+    assert of(due(session, datetime(2030, 1, 17, 9, tzinfo=UTC)), late, Kind.actions)  # overdue the next morning
+
+
+def test_plan_actions_can_be_turned_off_on_their_own(session):
+    quiet = rep(session, "quinn", "UTC")
+    account = make_account(session, owner=quiet)
+    follow_up(session, account, date(2030, 1, 16))
+    plan = make_plan(session, account=account, period_start=date(2030, 1, 1), period_end=date(2030, 12, 31))
+    make_action(session, plan=plan, owner=quiet, due_date=date(2030, 1, 16))
+    set_preference(session, person_id=quiet.id, kind="actions", enabled=False)
+    at_nine = due(session, datetime(2030, 1, 16, 9, tzinfo=UTC))
+    assert of(at_nine, quiet, Kind.actions) == [] and of(at_nine, quiet, Kind.followups)
