@@ -50,3 +50,13 @@ def actions(*elements: dict, block_id: str | None = None) -> dict:
     if block_id:
         block["block_id"] = block_id
     return block
+
+
+def page_turns(page, action_id: str, key: str, previous_text: str, next_text: str) -> list[dict]:
+    """Previous / Next of a kam_core.paging.Paged list, each button's value "<key>:<offset>"."""
+    turns = []
+    if page.previous_offset is not None:
+        turns.append(button(previous_text, f"{action_id}:0", f"{key}:{page.previous_offset}"))
+    if page.next_offset is not None:
+        turns.append(button(next_text, f"{action_id}:1", f"{key}:{page.next_offset}", style="primary"))
+    return turns

@@ -3,7 +3,7 @@ Structure here, words in templates/slack/history.j2."""
 
 from handlers.ids import ActionId
 from handlers.render import Message
-from handlers.render.blocks import SECTION_TEXT_LIMIT, actions, button, context, section
+from handlers.render.blocks import SECTION_TEXT_LIMIT, actions, button, context, page_turns, section
 from kam_core.interactions.schemas import HistoryPage, InteractionDetail
 from templates import piece, slack_escape
 
@@ -20,13 +20,8 @@ def history_message(page: HistoryPage) -> Message:
     blocks += [section(piece(T, "item", i=i, n=page.first + n, preview=preview(i.text)),
                        accessory=button(piece(T, "open_button"), f"{ActionId.open_interaction}:{n}", str(i.id)))
                for n, i in enumerate(page.items)]
-    turns = []
-    if page.previous_offset is not None:
-        turns.append(button(piece(T, "previous_button", page=page), f"{ActionId.page_history}:0",
-                            f"{page.account_id}:{page.previous_offset}"))
-    if page.next_offset is not None:
-        turns.append(button(piece(T, "next_button", page=page), f"{ActionId.page_history}:1",
-                            f"{page.account_id}:{page.next_offset}", style="primary"))
+    turns = page_turns(page, ActionId.page_history, str(page.account_id), piece(T, "previous_button", page=page),
+                       piece(T, "next_button", page=page))
     if turns:
         blocks += [context(piece(T, "more", page=page)), actions(*turns)]
     return Message(text=piece(T, "notification", page=page), blocks=blocks)

@@ -2,7 +2,7 @@
 
 from handlers.ids import ActionId
 from handlers.render import Message
-from handlers.render.blocks import actions, button, context, section
+from handlers.render.blocks import actions, button, context, page_turns, section
 from kam_core.accounts.schemas import AttentionPage
 from templates import piece
 
@@ -17,13 +17,8 @@ def attention_message(page: AttentionPage, *, note: str | None = None) -> Messag
     blocks += [section(piece(T, "item", i=i, n=page.first + n, team=team),
                        accessory=button(piece(T, "open_button"), f"{ActionId.open_account}:{n}", str(i.account_id)))
                for n, i in enumerate(page.items)]
-    turns = []
-    if page.previous_offset is not None:
-        turns.append(button(piece(T, "previous_button", page=page), f"{ActionId.page_accounts}:0",
-                            f"{page.scope}:{page.previous_offset}"))
-    if page.next_offset is not None:
-        turns.append(button(piece(T, "next_button", page=page), f"{ActionId.page_accounts}:1",
-                            f"{page.scope}:{page.next_offset}", style="primary"))
+    turns = page_turns(page, ActionId.page_accounts, str(page.scope), piece(T, "previous_button", page=page),
+                       piece(T, "next_button", page=page))
     if turns:
         blocks += [context(piece(T, "more", page=page)), actions(*turns)]
     return Message(text=piece(T, "notification", page=page), blocks=blocks)

@@ -8,6 +8,7 @@ from kam_core.interactions.schemas import FollowUpView
 from kam_core.opportunities.schemas import PipelineTotals
 from kam_core.plans.health import HealthAssessment
 from kam_core.tiers.schemas import TierExplanation
+from kam_core.paging import Paged
 
 
 class PersonRef(BaseModel):
@@ -88,33 +89,10 @@ class AttentionItem(BaseModel):
     reasons: list[str]
 
 
-class AttentionPage(BaseModel):
+class AttentionPage(Paged):
     """One page of the ranked list, and what it needs to say "and N more" and to turn the page."""
 
     scope: AttentionScope
     items: list[AttentionItem]
-    offset: int  # of the first item in the whole ranked list
-    page_size: int
-    total: int
     needing_attention: int  # in the whole list, not only this page
     reports: int | None = None  # team: how many people report to the actor
-
-    @property
-    def first(self) -> int:
-        return self.offset + 1 if self.items else 0
-
-    @property
-    def last(self) -> int:
-        return self.offset + len(self.items)
-
-    @property
-    def more(self) -> int:
-        return self.total - self.last
-
-    @property
-    def next_offset(self) -> int | None:
-        return self.last if self.more > 0 else None
-
-    @property
-    def previous_offset(self) -> int | None:
-        return max(0, self.offset - self.page_size) if self.offset > 0 else None

@@ -4,6 +4,7 @@ from enum import StrEnum
 from pydantic import BaseModel
 
 from kam_core.enums import FollowUpStatus, InteractionKind, Sentiment, Source
+from kam_core.paging import Paged
 
 
 class FollowUpView(BaseModel):
@@ -74,35 +75,12 @@ class HistoryItem(BaseModel):
     follow_up: HistoryFollowUp | None = None
 
 
-class HistoryPage(BaseModel):
+class HistoryPage(Paged):
     """One page of an account's interactions, newest first, and what turning the page needs."""
 
     account_id: int
     account_name: str
     items: list[HistoryItem]
-    total: int
-    offset: int
-    page_size: int
-
-    @property
-    def first(self) -> int:
-        return self.offset + 1 if self.items else 0
-
-    @property
-    def last(self) -> int:
-        return self.offset + len(self.items)
-
-    @property
-    def more(self) -> int:
-        return self.total - self.last
-
-    @property
-    def next_offset(self) -> int | None:
-        return self.last if self.more > 0 else None
-
-    @property
-    def previous_offset(self) -> int | None:
-        return max(0, self.offset - self.page_size) if self.offset > 0 else None
 
 
 class InteractionDetail(HistoryItem):
