@@ -35,3 +35,9 @@ image-test: install
 	deploy/image/engine.sh
 	base="$$(deploy/image/base.sh)" && deploy/image/build.sh $(IMAGE_TAG) "$$base"
 	KAM_TEST_IMAGE=$(IMAGE_TAG) $(VENV)/bin/pytest tests/image $(PYTEST_ARGS)
+
+# The gettext catalogs (templates/locales): extract each template's messages, update every language's
+# catalog (new messages empty, gone ones dropped) and compile the .mo files; says what lacks a translation.
+.PHONY: i18n
+i18n: install
+	$(VENV)/bin/python -m templates.catalogs

@@ -8,6 +8,7 @@ from slack_sdk import WebClient
 import handlers
 from bot.observability import slack_api
 from bot.observability.context import ContextExecutor
+from bot.language import default_language
 from bot.observability.middleware import observe_requests
 from bot.runtime import Runtime
 from bot.settings import Settings
@@ -46,5 +47,6 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None, process_be
         listener_executor=ContextExecutor(max_workers=5),
     )
     app.use(observe_requests)
+    app.use(default_language(settings))
     handlers.register(app, runtime)
     return app

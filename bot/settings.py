@@ -18,6 +18,8 @@ class Settings(BaseSettings):
     slack_app_token: SecretStr | None = Field(None, alias="SLACK_APP_TOKEN")
     slack_api_url: str = Field("https://slack.com/api/", alias="KAM_SLACK_API_URL")
     default_timezone: str = Field("UTC", alias="KAM_DEFAULT_TIMEZONE")
+    # The language of people who have none of their own yet (templates/i18n.LANGUAGES: en, zh).
+    default_language: str = Field("en", alias="KAM_DEFAULT_LANGUAGE")
     # Slack wants an answer within 3 s and a quick log answers in it: a SQLite write lock held
     # longer than this (a big import) gets the rep a "try again" with their note, not a timeout.
     sqlite_busy_timeout_ms: int = Field(2500, alias="KAM_SQLITE_BUSY_TIMEOUT_MS")

@@ -17,6 +17,7 @@ from kam_core.clock import utcnow
 from kam_core.db import transaction
 from kam_core.errors import NotLinked
 from kam_core.people.models import Person
+from templates import i18n
 from kam_core.people.service import link_by_slack_profile
 from kam_core.policy import Policy
 from kam_core.scheduling import local_moment
@@ -69,6 +70,8 @@ def kam_session(runtime: Runtime, slack_user_id: str, client: WebClient | None =
 
 
 def _kam(runtime: Runtime, session: Session, person: Person) -> Kam:
+    # Everything written for this request from here on (and the work it hands on) is in their language.
+    i18n.set_language(person.language or runtime.settings.default_language)
     return Kam(session=session, person=person, actor=Actor.of(person), policy=runtime.policy,
                default_timezone=runtime.settings.default_timezone)
 

@@ -18,6 +18,8 @@ class Person(Timestamped, Base):
     manager_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
     team: Mapped[str | None] = mapped_column(String(100))
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    # "en", "zh" (templates/i18n.LANGUAGES): from the Slack locale when linked, or `/kam lang`; None: the default.
+    language: Mapped[str | None] = mapped_column(String(8))
     active: Mapped[bool] = mapped_column(default=True)
     linked_at: Mapped[datetime | None]
 
