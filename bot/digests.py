@@ -10,13 +10,21 @@ from bot.dm import SlackMessenger
 from bot.runtime import Runtime
 from handlers.render.digest import digest_message
 from kam_core.digests.delivery import SendResult, send_digests
+from kam_core.digests.schemas import DigestData
+from templates import i18n
 
 
 def send(runtime: Runtime, client: WebClient | None, *, now: datetime | None = None, week: str | None = None,
          manager_email: str | None = None, dry_run: bool = False, worker: str | None = None) -> list[SendResult]:
-    """Send the digests due at `now` (or those of `week`); a dry run (or no client) sends nothing."""
+    """Send the digests due at `now` (or those of `week`); a dry run (or no client) sends nothing.
+    Each digest is written in its manager's language."""
+
+    def render(digest: DigestData) -> dict:
+        with i18n.use(digest.language or runtime.settings.default_language):
+            return digest_message(digest).as_kwargs()
+
     return send_digests(runtime.sessions, SlackMessenger(client) if client is not None and not dry_run else None,
-                        policy=runtime.policy, render=lambda digest: digest_message(digest).as_kwargs(),
+                        policy=runtime.policy, render=render,
                         default_timezone=runtime.settings.default_timezone, now=now, week=week,
                         manager_email=manager_email, dry_run=dry_run or client is None, worker=worker)
 

@@ -30,6 +30,7 @@ from kam_core.people.models import Person
 from kam_core.reminders.delivery import Post, send_due_reminders
 from kam_core.reminders.schemas import KINDS, DueReminder, Kind, SendReport
 from kam_core.scheduling import refresh_timezones
+from templates import i18n
 
 log = logging.getLogger("kam.scheduler")
 TZ_REFRESH_EVERY = timedelta(hours=24)
@@ -45,15 +46,17 @@ class SlackRefused(Exception):
     pass
 
 
-def dm_poster(client: WebClient) -> Post:
-    """Render a reminder and DM it through the messenger the digests use (bot/dm.py: a 429 is
-    waited out there). Slack's refusal is raised with its one-word reason, which the delivery records."""
+def dm_poster(client: WebClient, default_language: str = "en") -> Post:
+    """Render a reminder in its rep's language and DM it through the messenger the digests use (bot/dm.py:
+    a 429 is waited out there). Slack's refusal is raised with its one-word reason, which the delivery records."""
     messenger = SlackMessenger(client)
 
     def post(reminder: DueReminder) -> tuple[str | None, str | None]:
         user = reminder.recipient.slack_user_id
+        with i18n.use(reminder.recipient.language or default_language):
+            message = reminder_message(reminder).as_kwargs()
         try:
-            return messenger.post(user, reminder_message(reminder).as_kwargs())
+            return messenger.post(user, message)
         except SlackApiError as error:
             raise SlackRefused(f"Slack answered {error.response.get('error') or error.response.status_code}"
                                f" for {user}") from None
@@ -63,7 +66,7 @@ def dm_poster(client: WebClient) -> Post:
 
 def send_reminders(runtime: Runtime, client: WebClient | None, *, now: datetime, worker: str,
                    dry_run: bool = False, kinds: tuple[Kind, ...] = KINDS) -> SendReport:
-    post = dm_poster(client) if client is not None else _no_post
+    post = dm_poster(client, runtime.settings.default_language) if client is not None else _no_post
     return send_due_reminders(runtime.sessions, policy=runtime.policy, now=now,
                               default_timezone=runtime.settings.default_timezone, worker=worker, post=post,
                               dry_run=dry_run, kinds=kinds)

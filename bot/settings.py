@@ -3,7 +3,7 @@
 from decimal import Decimal
 from functools import cached_property
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from kam_core.policy import CadencePolicy, PlanHealthPolicy, Policy, PriorityPolicy, TierPolicy, ValuePolicy
@@ -33,6 +33,17 @@ class Settings(BaseSettings):
     priority_high_likelihood: int = Field(50, alias="KAM_PRIORITY_HIGH_LIKELIHOOD")
     priority_high_value: Decimal | None = Field(None, alias="KAM_PRIORITY_HIGH_VALUE")
     visibility: str = Field("all", alias="KAM_VISIBILITY")
+
+    @field_validator("default_language", mode="before")
+    @classmethod
+    def _known_language(cls, value: str) -> str:
+        """en or zh, also as a locale or a name ("zh-CN", "中文"); anything else stops the start."""
+        from templates.i18n import LANGUAGES, language_of
+
+        language = language_of(str(value))
+        if language not in LANGUAGES:
+            raise ValueError(f"KAM_DEFAULT_LANGUAGE is {value!r}: it must be one of {', '.join(LANGUAGES)}")
+        return language
 
     @cached_property
     def policy(self) -> Policy:

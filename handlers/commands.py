@@ -17,7 +17,7 @@ from handlers.command_text import Command, Verb, parse
 from handlers.errors import keeping
 from handlers.render import Message
 from handlers.render.common import help_message
-from handlers.session import Kam, as_user
+from handlers.session import Kam, as_user, speak_as
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,7 @@ def answer(route: Route | None, cmd: Command, asked: Asked) -> Message | None:
     """What the command answers; a failure rises to the error boundary (handlers/fallback.py).
     `help`, and anything without a route, is answered with the help, linked or not."""
     if route is None:
+        speak_as(asked.runtime, asked.command.get("user_id"))
         return help_message()
     with keeping(cmd.text if route.keeps_text else ""):
         return as_user(asked.runtime, asked.command["user_id"], asked.client,

@@ -12,7 +12,8 @@ from slack_sdk import WebClient
 from bot.runtime import Runtime
 from handlers.background import later
 from handlers.confirm import tell
-from handlers.note_text import Draft, parse_note, split_account
+from handlers.errors import keeping
+from handlers.note_text import Draft, parse_note, require_a_real_day, split_account
 from handlers.render import Message
 from handlers.render.common import text_message
 from handlers.render.notes import dm_preview, note_candidates
@@ -23,6 +24,7 @@ from kam_core.db import transaction
 from kam_core.enums import Source
 from kam_core.errors import NotFound
 from kam_core.events import first_time
+from kam_core.interactions.dates import locale_for
 from kam_core.interactions.service import check_text
 from templates import piece
 
@@ -36,11 +38,18 @@ def dm_reply(kam: Kam, event: dict) -> Message:
     if parts is None or not parts[1]:
         return text_message(piece(T, "dm_help"))
     query, text = parts
+    with keeping(event.get("text") or ""):  # what could not be understood comes back whole, to resend
+        return _preview_or_candidates(kam, event, query, text)
+
+
+def _preview_or_candidates(kam: Kam, event: dict, query: str, text: str) -> Message:
     check_text(text)
+    note = parse_note(text, kam.today, locale_for(kam.person.language))
+    require_a_real_day(note)
     draft = Draft(key=f"dm:{message_identity(event)}", text=text, source=Source.direct_message)
     result = search_visible(kam.session, actor=kam.actor, policy=kam.policy, query=query)
     if result.outcome == Outcome.match:
-        return dm_preview(result.best.name, parse_note(text, kam.today), draft.for_account(result.best.account_id))
+        return dm_preview(result.best.name, note, draft.for_account(result.best.account_id))
     if result.outcome == Outcome.ambiguous and draft.fits_a_button():
         return note_candidates(result, draft, intro="dm_candidates_intro")
     if result.outcome == Outcome.ambiguous:

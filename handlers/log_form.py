@@ -26,7 +26,7 @@ from handlers.session import Kam, as_user
 from kam_core.accounts.access import search_visible
 from kam_core.accounts.resolver.resolve import Outcome
 from kam_core.enums import InteractionKind, Source
-from kam_core.interactions.dates import moment_on
+from kam_core.interactions.dates import locale_for, moment_on
 from kam_core.interactions.schemas import InteractionView
 from kam_core.interactions.service import check_log, log_interaction, log_target
 
@@ -56,7 +56,7 @@ def form_for_account_choice(kam: Kam, view: dict, account_id: int) -> dict:
 
 
 def form_from_draft(kam: Kam, draft: Draft) -> dict:
-    note = parse_note(draft.text, kam.today)
+    note = parse_note(draft.text, kam.today, locale_for(kam.person.language))
     return form_for(kam, account_id=draft.account_id, notes=draft.text, next_step=note.next_step,
                     follow_up_on=note.due_on, meta=ModalMeta(source=draft.source, key=draft.key), kind=draft.kind)
 
@@ -154,7 +154,7 @@ def register_openers(app: App, runtime: Runtime) -> None:
         meta = ModalMeta(source=Source.message_shortcut, permalink=permalink)
 
         def build(kam: Kam) -> dict:
-            note = parse_note(message.get("text") or "", kam.today)
+            note = parse_note(message.get("text") or "", kam.today, locale_for(kam.person.language))
             return form_for(kam, notes=note.text, next_step=note.next_step, follow_up_on=note.due_on, meta=meta)
 
         open_form(runtime, client, body["user"]["id"], body["trigger_id"], build)

@@ -1,4 +1,6 @@
-"""Quick notes as reps type them: "acme: met the CFO, next: send quote by Friday". No Slack, no database.
+"""Quick notes as reps type them: "acme: met the CFO, next: send quote by Friday", "比亚迪：与采购总监开会，
+下一步：下周五前发送报价". No Slack, no database. Full-width punctuation is read as its ASCII twin
+(kam_core/halfwidth.py), while the note and its next step keep the characters the rep typed.
 
 A Draft is a note on its way to being saved, small enough to ride in a button's value
 (Slack allows 2,000 characters there): the candidate buttons of an ambiguous name and the
@@ -13,12 +15,17 @@ from datetime import date
 from pydantic import BaseModel, ValidationError
 
 from kam_core.enums import InteractionKind, Source
-from kam_core.interactions.dates import parse_due
+from kam_core.errors import InvalidInput
+from kam_core.halfwidth import half_width, has_han
+from kam_core.interactions import dates_zh
+from kam_core.interactions.dates import DEFAULT_LOCALE, day_first, read_due
+from kam_core.interactions.dates_zh import Reading
 from kam_core.interactions.service import too_far_ahead
 
 BUTTON_VALUE_LIMIT = 2000
-# "next: <step>" or "next step: <step>", anywhere after the note, case-insensitive.
-NEXT = re.compile(r"(?:^|[\s,;.])next(?:[ _-]?steps?)?\s*:\s*", re.IGNORECASE)
+# "next: <step>" or "next step: <step>", anywhere after the note, case-insensitive; in Chinese 下一步：, 下次：,
+# 跟进：, 待办： (the colon is what makes them a marker: "下次再谈" is a sentence). Read on half-width text.
+NEXT = re.compile(r"(?:(?:^|[\s,;.])next(?:[ _-]?steps?)?|下一步|下次|跟进|待办(?:事项)?)\s*:\s*", re.IGNORECASE)
 DATE_JOINERS = re.compile(r"\s+(?:by|on|before|due|until)\s+", re.IGNORECASE)
 # The account part of a DM ("acme: ...") is a name, not a sentence.
 ACCOUNT_PART_MAX = 80
@@ -32,6 +39,7 @@ class QuickNote(BaseModel):
     due_words: str | None = None
     due_in_past: bool = False
     due_too_far: bool = False  # further ahead than a follow-up may be (a typo such as 2062 for 2026)
+    due_impossible: bool = False  # a day the calendar lacks (2月31日, 31/02): the note is not saved as it is
 
 
 class Draft(BaseModel):
@@ -65,47 +73,68 @@ class Draft(BaseModel):
         return self.model_copy(update={"account_id": account_id})
 
 
-def parse_note(text: str, today: date) -> QuickNote:
-    """The note with its next step and due date picked out; the text itself is kept whole."""
+def parse_note(text: str, today: date, locale: str = DEFAULT_LOCALE) -> QuickNote:
+    """The note with its next step and due date picked out; the text itself is kept whole. `locale` orders
+    numeric dates (kam_core.interactions.dates.locale_for)."""
     text = (text or "").strip()
-    match = NEXT.search(text)
+    plain = half_width(text)  # one character for one: its indexes cut `text`
+    match = NEXT.search(plain)
     if not match:
         return QuickNote(text=text)
-    step = text[match.end():].strip().rstrip(".")
-    if not step:
+    start, end = match.end(), len(plain)
+    while start < end and plain[start].isspace():
+        start += 1
+    while end > start and (plain[end - 1].isspace() or plain[end - 1] == "."):
+        end -= 1
+    if start == end:
         return QuickNote(text=text)
-    step, due_on, words = _step_and_date(step, today)
+    step, reading, words = _step_and_date(text[start:end], today, locale)
+    due_on = reading.on
     past = due_on is not None and due_on < today
     too_far = due_on is not None and too_far_ahead(due_on, today)
     kept = due_on is not None and not (past or too_far)
     return QuickNote(text=text, next_step=step[:500], due_on=due_on if kept else None,
-                     due_words=None if kept else words, due_in_past=past, due_too_far=too_far)
+                     due_words=None if kept else words, due_in_past=past, due_too_far=too_far,
+                     due_impossible=reading.impossible)
+
+
+def require_a_real_day(note: QuickNote) -> None:
+    """A follow-up on 2月31日 is a typo: say so (the boundary gives the whole note back to resend)."""
+    if note.due_impossible:
+        raise InvalidInput(field="follow_up_on", problem="impossible_date", words=note.due_words or "")
 
 
 def split_account(text: str) -> tuple[str, str] | None:
-    """("acme", "met the CFO ...") from "acme: met the CFO ..."; None when there is no account part."""
-    account, colon, note = (text or "").partition(":")
-    account = account.strip()
-    if not colon or not account or len(account) > ACCOUNT_PART_MAX or NEXT.search(" " + account + ":"):
+    """("acme", "met the CFO ...") from "acme: met the CFO ..." (or "比亚迪：…"); None when there is no
+    account part."""
+    text = text or ""
+    colon = half_width(text).find(":")
+    account = text[:colon].strip() if colon >= 0 else ""
+    if not account or len(account) > ACCOUNT_PART_MAX or NEXT.search(" " + half_width(account) + ":"):
         return None
-    return account, note.strip()
+    return account, text[colon + 1:].strip()
 
 
-def _step_and_date(step: str, today: date) -> tuple[str, date | None, str | None]:
-    """Split "send quote by Friday" into the step and its date. Without "by", a date at the end
-    ("call back tomorrow") counts too. The words after "by" that name no date are returned."""
-    joiners = list(DATE_JOINERS.finditer(step))
+def _step_and_date(step: str, today: date, locale: str) -> tuple[str, Reading, str | None]:
+    """Split "send quote by Friday" (or "下周五前发送报价") into the step and its date. Without "by", a date
+    at the end ("call back tomorrow") counts too; in Chinese, a date anywhere ("和张总下周五见面"). The words
+    that should have named a date but did not are returned."""
+    plain = half_width(step)
+    joiners = list(DATE_JOINERS.finditer(plain))
     if joiners:
         last = joiners[-1]
         words = step[last.end():].strip()
-        due = parse_due(words, today)
-        if due is not None:
-            return step[:last.start()].strip() or step, due, words
-        return step, None, words
+        reading = read_due(words, today, locale)
+        if reading.on is not None or reading.impossible:
+            return step[:last.start()].strip() or step, reading, words
+        return step, Reading(), words
+    if has_han(plain) and (found := dates_zh.find(plain, today, day_first=day_first(locale))):
+        rest = (step[:found.start] + step[found.end:]).strip(" \t\n,.;:!?，。；：！？、")
+        return rest or step, found.reading, found.words
     tokens = step.split()
     for size in (3, 2, 1):
         if len(tokens) > size:
-            due = parse_due(" ".join(tokens[-size:]), today)
-            if due is not None:
-                return " ".join(tokens[:-size]), due, " ".join(tokens[-size:])
-    return step, None, None
+            reading = read_due(" ".join(tokens[-size:]), today, locale)
+            if reading.on is not None or reading.impossible:
+                return " ".join(tokens[:-size]), reading, " ".join(tokens[-size:])
+    return step, Reading(), None

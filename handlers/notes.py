@@ -17,7 +17,7 @@ from handlers.confirm import in_place
 from handlers.errors import Reply, keeping
 from handlers.ids import ActionId, numbered
 from handlers.log_form import form_for, open_view
-from handlers.note_text import Draft, parse_note
+from handlers.note_text import Draft, parse_note, require_a_real_day
 from handlers.render import Message
 from handlers.render.common import text_message
 from handlers.render.notes import note_candidates, removed_message, saved_message
@@ -26,6 +26,8 @@ from kam_core.accounts.access import search_visible
 from kam_core.accounts.resolver.resolve import Outcome
 from kam_core.enums import InteractionKind, Source
 from kam_core.errors import NotFound
+from kam_core.halfwidth import half_width
+from kam_core.interactions.dates import locale_for
 from kam_core.interactions.service import check_text, log_interaction, undo_interaction
 from templates import piece
 
@@ -34,8 +36,9 @@ T = "slack/notes.j2"
 
 def save(kam: Kam, draft: Draft) -> Message:
     """Store the draft once (its key makes a retry or a double tap one row)."""
-    note = parse_note(draft.text, kam.today)
+    note = parse_note(draft.text, kam.today, locale_for(kam.person.language))
     with keeping(draft.text):
+        require_a_real_day(note)
         stored = log_interaction(
             kam.session, actor=kam.actor, policy=kam.policy, account_id=draft.account_id, text=note.text,
             kind=draft.kind, source=draft.source, next_step=note.next_step, follow_up_on=note.due_on,
@@ -43,15 +46,19 @@ def save(kam: Kam, draft: Draft) -> Message:
     return saved_message(stored, note)
 
 
-KIND_WORDS = {kind.value: kind for kind in InteractionKind}
+KIND_WORDS = {kind.value: kind for kind in InteractionKind} | {
+    "电话": InteractionKind.call, "会议": InteractionKind.meeting, "拜访": InteractionKind.visit,
+    "邮件": InteractionKind.email, "投诉": InteractionKind.complaint, "备注": InteractionKind.note,
+    "笔记": InteractionKind.note}
 
 
 def kind_and_account(kam: Kam, words: str) -> tuple[InteractionKind, str]:
     """`call acme` → (call, "acme"): the first word after `log` is the kind when it is one
-    (call, meeting, visit, email, complaint, note). Except when the whole words clearly name an account
+    (call, meeting, visit, email, complaint, note; 电话, 会议, 拜访, 邮件, 投诉, 备注). Except when the whole words clearly name an account
     whose name starts with that word: `/kam log Visit Scotland: …` is a note to Visit Scotland; a visit
     to it is `/kam log visit Visit Scotland: …` (the word repeated), and `note` first always means a note."""
-    first, _, rest = words.partition(" ")
+    space = half_width(words).find(" ")  # 电话　比亚迪: a full-width space parts them too
+    first, rest = (words, "") if space < 0 else (words[:space], words[space + 1:])
     kind = KIND_WORDS.get(first.lower())
     if kind is None:
         return InteractionKind.note, words
@@ -73,6 +80,8 @@ def quick_log(kam: Kam, cmd: Command, asked: Asked) -> Message | None:
     check_text(cmd.text)
     if not account:
         raise Reply(text_message(piece(T, "need_account")))
+    note = parse_note(cmd.text, kam.today, locale_for(kam.person.language))
+    require_a_real_day(note)  # before any candidate button carries it
     draft = Draft(key=f"cmd:{trigger_id}", text=cmd.text, source=Source.slash_command, kind=kind)
     result = search_visible(kam.session, actor=kam.actor, policy=kam.policy, query=account)
     if result.outcome == Outcome.match:
@@ -80,7 +89,6 @@ def quick_log(kam: Kam, cmd: Command, asked: Asked) -> Message | None:
     if result.outcome == Outcome.ambiguous and draft.fits_a_button():
         return note_candidates(result, draft)
     if result.outcome == Outcome.ambiguous:  # too long for a button: the form, with the note in it
-        note = parse_note(cmd.text, kam.today)
         opened = open_view(asked.client, trigger_id, form_for(kam, notes=cmd.text, next_step=note.next_step,
                                                              follow_up_on=note.due_on, kind=kind))
         raise Reply(text_message(piece(T, "candidates_in_form" if opened else "modal_trouble", query=account)))

@@ -1,4 +1,5 @@
-"""`/kam remind [on|off] [followups|cadence|care|actions]`, `/kam remind followups 7`, and the
+"""`/kam remind [on|off] [followups|cadence|care|actions]`, `/kam remind followups 7` (in Chinese `/kam 提醒 关 关怀`,
+`/kam 提醒 跟进 早上7点`), and the
 reminder DMs re-drawn in place after their buttons: Done / Snooze on follow-ups (listeners in
 handlers/home.py), Done on plan actions (the listener in handlers/plans.py)."""
 
@@ -15,6 +16,8 @@ from handlers.render import Message
 from handlers.ids import BlockId, id_and_version
 from handlers.render.reminders import follow_ups_message, plan_actions_message, settings_message, usage_message
 from handlers.session import Kam, as_user
+from kam_core.halfwidth import half_width
+from kam_core.interactions.dates_zh import hour_of
 from kam_core.plans.service import complete_action
 from kam_core.reminders.builder import action_reminder, follow_up_reminder
 from kam_core.reminders.preferences import kind_named, reminder_settings, set_reminders
@@ -23,21 +26,25 @@ from templates import piece
 
 T = "slack/reminders.j2"
 HOUR = re.compile(r"^(?:at\s+)?(\d{1,2})(?::00)?(?:h)?$")
+ON_OFF = {"on": "on", "off": "off", "开": "on", "开启": "on", "打开": "on", "关": "off", "关闭": "off", "停止": "off"}
+# The kinds' Chinese names, as the reminders' own messages call them.
+KIND_WORDS = {"跟进": "followups", "节奏": "cadence", "关怀": "care", "行动": "actions", "计划行动": "actions"}
 
 
 def remind(kam: Kam, cmd: Command, asked: Asked) -> Message:
     text = cmd.text.strip()
-    words = text.lower().split()
-    if not words or words == ["status"]:
+    words = [KIND_WORDS.get(word, ON_OFF.get(word, word)) for word in half_width(text).lower().split()]
+    if not words or words in (["status"], ["状态"]):
         return settings_message(reminder_settings(kam.session, actor=kam.actor))
     if words[0] in ("on", "off") and len(words) <= 2:
         kinds = [kind_named(words[1])] if len(words) == 2 else list(KINDS)
         return settings_message(set_reminders(kam.session, actor=kam.actor, kinds=kinds,
                                               enabled=words[0] == "on"), changed=True)
     hour = HOUR.match(" ".join(words[1:]))
-    if len(words) >= 2 and hour:
+    hour = int(hour.group(1)) if hour else hour_of("".join(words[1:])) if len(words) >= 2 else None
+    if len(words) >= 2 and hour is not None:
         return settings_message(set_reminders(kam.session, actor=kam.actor, kinds=[kind_named(words[0])],
-                                              enabled=True, hour=int(hour.group(1))), changed=True)
+                                              enabled=True, hour=hour), changed=True)
     return usage_message(text)
 
 

@@ -9,6 +9,7 @@ from typing import TypeVar
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import bindparam, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot.runtime import Runtime
@@ -69,6 +70,20 @@ def kam_session(runtime: Runtime, slack_user_id: str, client: WebClient | None =
         yield _kam(runtime, session, person)
 
 
+def speak_as(runtime: Runtime, slack_user_id: str | None) -> None:
+    """For an answer that needs no unit of work (the help): the language of the linked person, if any. The
+    help needs no database, so one that is down only leaves it in the default language."""
+    language = None
+    try:
+        if isinstance(slack_user_id, str) and slack_user_id:  # never `== None`: that matches the unlinked
+            with transaction(runtime.read_sessions) as session:
+                language = session.scalar(select(Person.language).where(Person.slack_user_id == slack_user_id,
+                                                                        Person.active))
+    except SQLAlchemyError:
+        pass
+    i18n.set_language(language or runtime.settings.default_language)
+
+
 def _kam(runtime: Runtime, session: Session, person: Person) -> Kam:
     # Everything written for this request from here on (and the work it hands on) is in their language.
     i18n.set_language(person.language or runtime.settings.default_language)
@@ -80,19 +95,21 @@ _LINKED = select(Person).where(Person.slack_user_id == bindparam("slack_user_id"
 
 
 def link_on_first_contact(runtime: Runtime, slack_user_id: str, client: WebClient | None) -> None:
-    """Link this Slack user to the one active person with their Slack profile's email, if any."""
+    """Link this Slack user to the one active person with their Slack profile's email, if any; their
+    Slack locale gives their language when they have none yet."""
     profile = _slack_profile(client, slack_user_id)
     email = (profile.get("profile", {}).get("email") or "").strip()
     if email:
         with transaction(runtime.sessions) as session:
-            link_by_slack_profile(session, slack_user_id=slack_user_id, email=email, timezone=profile.get("tz"))
+            link_by_slack_profile(session, slack_user_id=slack_user_id, email=email, timezone=profile.get("tz"),
+                                  language=i18n.language_of(profile.get("locale")))
 
 
 def _slack_profile(client: WebClient | None, slack_user_id: str) -> dict:
     if client is None:
         return {}
     try:
-        return client.users_info(user=slack_user_id).get("user") or {}
+        return client.users_info(user=slack_user_id, include_locale=True).get("user") or {}
     except SlackApiError:
         return {}
 

@@ -6,6 +6,7 @@ One domain per template file, so a template and its translations change together
 domain `slack-card`, in templates/locales/<locale>/LC_MESSAGES/slack-card.po (and .mo)."""
 
 import io
+from datetime import UTC, datetime
 import re
 import sys
 from collections.abc import Iterator
@@ -16,17 +17,19 @@ from babel.messages.extract import extract_from_file
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
+from templates import i18n
 from templates.i18n import DEFAULT, LANGUAGES, LOCALES
 
 ROOT = Path(__file__).parent
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2),
             "npgettext": ((1, "c"), 2, 3)}
 OPTIONS = {"extensions": "jinja2.ext.i18n", "trim_blocks": "true", "lstrip_blocks": "true", "newstyle_gettext": "true"}
+FIXED_DATE = datetime(2026, 1, 1, tzinfo=UTC)
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|%[sd]")
 
 
 def domain_of(template: Path) -> str:
-    return "-".join(template.relative_to(ROOT).with_suffix("").parts).removesuffix(".txt").removesuffix(".md")
+    return i18n.domain_of(template.relative_to(ROOT).as_posix())
 
 
 def templates() -> Iterator[Path]:
@@ -62,6 +65,8 @@ def updated(template: Path, locale: str) -> Catalog:
 
 
 def mo_bytes(catalog: Catalog) -> bytes:
+    # Fixed header dates: compiling unchanged catalogs again gives the same bytes (no churn in git).
+    catalog.creation_date = catalog.revision_date = FIXED_DATE
     buffer = io.BytesIO()
     write_mo(buffer, catalog)
     return buffer.getvalue()

@@ -2,7 +2,7 @@
 
 The words are English msgids in the templates (Jinja2's i18n extension); each other language is a set
 of gettext catalogs in templates/locales/<locale>/LC_MESSAGES/, one domain per template file
-(`slack/card.j2` → `slack-card`), managed with Babel (`make i18n`: extract, update, compile). The language
+(`slack/card.j2` → `slack-card`, each template reading only its own), managed with Babel (`make i18n`: extract, update, compile). The language
 of what is being written is a context variable: set for a request from its person
 (handlers/session.py), for a digest from its manager, for a reminder from its rep.
 """
@@ -15,6 +15,7 @@ from gettext import NullTranslations
 from pathlib import Path
 
 from babel.support import Translations
+from jinja2 import pass_context
 
 LOCALES = Path(__file__).parent / "locales"
 # Language code → the Babel/gettext locale its catalogs and formats use.
@@ -59,28 +60,43 @@ def locale() -> str:
     return LANGUAGES[current()]
 
 
+def domain_of(template_name: str) -> str:
+    """A template's gettext domain: `slack/card.j2` → `slack-card`, `cli/mine.txt.j2` → `cli-mine`."""
+    stem = template_name.removesuffix(".j2").removesuffix(".txt").removesuffix(".md")
+    return stem.replace("/", "-")
+
+
 @cache
-def translations(language: str) -> NullTranslations:
-    """Every domain's catalog for the language merged into one; English reads the msgids as they are."""
-    folder = LOCALES / LANGUAGES.get(language, "") / "LC_MESSAGES"
-    merged = Translations()
-    for catalog in sorted(folder.glob("*.mo")) if language != DEFAULT else ():
-        with catalog.open("rb") as file:
-            merged.merge(Translations(file, domain=catalog.stem))
-    return merged
+def translations(language: str, domain: str) -> NullTranslations:
+    """The template's own catalog in the language (so two templates may translate one English word
+    differently); English, or a template without a catalog, reads the msgids as they are."""
+    path = LOCALES / LANGUAGES.get(language, "") / "LC_MESSAGES" / f"{domain}.mo"
+    if language == DEFAULT or not path.exists():
+        return NullTranslations()
+    with path.open("rb") as file:
+        return Translations(file, domain=domain)
 
 
-def gettext(message: str) -> str:
-    return translations(current()).gettext(message)
+def _catalog(context) -> NullTranslations:
+    # A macro runs in the context of the template that defines it, so its words are that template's.
+    return translations(current(), domain_of(context.name or ""))
 
 
-def ngettext(singular: str, plural: str, n: int) -> str:
-    return translations(current()).ngettext(singular, plural, n)
+@pass_context
+def gettext(context, message: str) -> str:
+    return _catalog(context).gettext(message)
 
 
-def pgettext(context: str, message: str) -> str:
-    return translations(current()).pgettext(context, message)
+@pass_context
+def ngettext(context, singular: str, plural: str, n: int) -> str:
+    return _catalog(context).ngettext(singular, plural, n)
 
 
-def npgettext(context: str, singular: str, plural: str, n: int) -> str:
-    return translations(current()).npgettext(context, singular, plural, n)
+@pass_context
+def pgettext(context, message_context: str, message: str) -> str:
+    return _catalog(context).pgettext(message_context, message)
+
+
+@pass_context
+def npgettext(context, message_context: str, singular: str, plural: str, n: int) -> str:
+    return _catalog(context).npgettext(message_context, singular, plural, n)

@@ -12,12 +12,22 @@ from sqlalchemy.orm import Session
 
 from kam_core.db import make_engine
 from kam_core.schema import upgrade
+from templates import i18n
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 POSTGRES_URL = os.environ.get("KAM_TEST_POSTGRES_URL")
 
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.skipif(not POSTGRES_URL, reason="KAM_TEST_POSTGRES_URL not set"))]
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in English: a CLI command run in-process as a Chinese-speaking person leaves its
+    language set on the thread, as the next request would find it (the bot resets it per request)."""
+    i18n.set_language(None)
+    yield
+    i18n.set_language(None)
 
 
 def count_statements(bind, work) -> int:

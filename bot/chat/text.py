@@ -60,8 +60,8 @@ def screen_of(replies: list[Reply], start: int = 1, names: Mapping[str, str] | N
     for reply in replies:
         blocks = reply.blocks or []
         if reply.kind in ("view_open", "view_update", "view_push", "home") and reply.view:
-            title = text_of(reply.view.get("title")) or "Home"
-            screen.lines.append(f"┌ {title} ({'modal' if reply.kind != 'home' else 'App Home'})")
+            screen.lines.append(render(T, part="view_title", title=text_of(reply.view.get("title")),
+                                       home=reply.kind == "home"))
         elif not blocks and reply.text:
             screen.lines.append(plain(reply.text, names))
         for block in blocks:

@@ -4,7 +4,7 @@ Each command imports the services it uses when it runs (see bot/cli/common.py)."
 
 import typer
 
-from bot.cli.common import DatabaseOption, runtime, unit_of_work
+from bot.cli.common import DatabaseOption, runtime, speak_as, unit_of_work
 from kam_core.actors import Actor
 from kam_core.clock import today, utcnow
 from kam_core.enums import Tier
@@ -16,9 +16,14 @@ AsOption = typer.Option(None, "--as", help="Act as this person (email); default:
 
 
 def actor_for(session, email: str | None) -> Actor:
+    """The person `--as EMAIL` names, whose language the command then prints in; else the console admin."""
     from kam_core.people.service import by_email
 
-    return Actor.of(by_email(session, email)) if email else Actor.system("cli")
+    if not email:
+        return Actor.system("cli")
+    person = by_email(session, email)
+    speak_as(person)
+    return Actor.of(person)
 
 
 def resolve(session, name: str) -> int:
@@ -107,6 +112,7 @@ def history(name: str, page: int = typer.Option(1, "--page", min=1, help="Which 
     rt = runtime(database)
     with unit_of_work(rt) as session:
         person = by_email(session, as_) if as_ else None
+        speak_as(person)
         zone = zone_name(person.timezone if person else None, rt.settings.default_timezone)
         found = account_history(session, actor=Actor.of(person) if person else Actor.system("cli"),
                                 account_id=resolve(session, name), policy=rt.policy, zone=zone,
@@ -137,7 +143,7 @@ def set_tier_command(
     from kam_core.tiers.service import explain_tier, set_tier
 
     if tier not in {*Tier, "auto"}:
-        typer.echo(f"Tier must be key, important, general or auto, not “{tier}”.", err=True)
+        typer.echo(render("cli/tier_why.txt.j2", bad_tier=tier), err=True)
         raise typer.Exit(2)
     rt = runtime(database)
     with unit_of_work(rt) as session:

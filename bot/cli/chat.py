@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from bot.cli.common import DatabaseOption, runtime
+from bot.cli.common import DatabaseOption, runtime, speak_as
 from kam_core.enums import Role
 from templates import render
 
@@ -46,7 +46,7 @@ def chat(
                 _show(chat_session, replies, as_json)
             return
         try:
-            _loop(chat_session, as_json)
+            _loop(chat_session, as_json, who["email"])
         except (EOFError, KeyboardInterrupt):  # input ended or Ctrl-C, also in the middle of a form
             typer.echo()
 
@@ -65,17 +65,24 @@ def _choose_user(local: "LocalBot", wanted: str | None) -> dict:
             raise typer.Exit(1)
         for p in people:
             if p.slack_user_id:
-                local.slack.add_user(p.slack_user_id, email=p.email, name=p.name, tz=p.timezone)
+                local.slack.add_user(p.slack_user_id, email=p.email, name=p.name, tz=p.timezone, locale=_locale(p))
         person = _find(people, wanted)
         if person is None:
             typer.echo(render(T, part="unknown_user", wanted=wanted), err=True)
             raise typer.Exit(1)
+        speak_as(person)  # the chat's own words (hello, prompts) in the language of the person chatting
         slack_id = person.slack_user_id
         if slack_id is None:  # as in a real workspace: the bot links them by email on first use
             slack_id = f"U0CHAT{person.id}"
-            local.slack.add_user(slack_id, email=person.email, name=person.name, tz=person.timezone)
+            local.slack.add_user(slack_id, email=person.email, name=person.name, tz=person.timezone,
+                                 locale=_locale(person))
         return {"name": person.name, "role": person.role.value, "email": person.email, "slack_user_id": slack_id,
                 "chosen": wanted is not None}
+
+
+def _locale(person: "Person") -> str:
+    """Their Slack locale as a workspace would have it: the language the demo gave them (zh-CN for zh)."""
+    return {"zh": "zh-CN"}.get(person.language or "", "en-US")
 
 
 def _find(people: "list[Person]", wanted: str | None) -> "Person | None":
@@ -86,7 +93,7 @@ def _find(people: "list[Person]", wanted: str | None) -> "Person | None":
     return next((p for p in people if key in {p.email.lower(), (p.slack_user_id or "").lower()}), None)
 
 
-def _loop(chat_session: "ChatSession", as_json: bool) -> None:
+def _loop(chat_session: "ChatSession", as_json: bool, email: str) -> None:
     while True:
         line = input("> ").strip()
         if line in {"quit", "exit", ":q"}:
@@ -103,8 +110,24 @@ def _loop(chat_session: "ChatSession", as_json: bool) -> None:
             replies = _answer(chat_session, line)
             if replies is None:
                 continue
+        _follow_language(chat_session, email)
         _show(chat_session, replies, as_json)
         _fill_open_modal(chat_session, replies, as_json)
+
+
+def _follow_language(chat_session: "ChatSession", email: str) -> None:
+    """After each exchange the chat's prompts take the person's language as the bot now has it, so
+    `/kam lang zh` switches the chat too."""
+    from sqlalchemy import select
+
+    from kam_core.db import transaction
+    from kam_core.people.models import Person
+    from templates import i18n
+
+    runtime_ = chat_session.local.runtime
+    with transaction(runtime_.sessions) as session:
+        language = session.scalar(select(Person.language).where(Person.email == email))
+    i18n.set_language(language or runtime_.settings.default_language)
 
 
 def _answer(chat_session: "ChatSession", line: str) -> list | None:

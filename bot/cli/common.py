@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from bot.runtime import Runtime
+    from kam_core.people.models import Person
 
 DatabaseOption = typer.Option(None, "--database", help="Database URL (default: KAM_DATABASE_URL).")
 
@@ -36,13 +37,34 @@ def stop_if_paused(rt: Runtime, client: WebClient | None) -> None:
 
 
 def runtime(database: str | None = None) -> Runtime:
+    from pydantic import ValidationError
+
     from bot.runtime import Runtime
     from bot.settings import Settings
+    from templates import i18n, render
 
-    settings = Settings()
+    try:
+        settings = Settings()
+    except ValidationError as error:  # a setting that cannot be used: one line each, not a traceback
+        problems = [str(e["msg"]).removeprefix("Value error, ") if e["type"] == "value_error"
+                    else f"{e['loc'][0]}: {e['msg']}" for e in error.errors()]
+        typer.echo(render("cli/bad_settings.txt.j2", problems=problems), err=True)
+        raise typer.Exit(2) from None
     if database:
         settings = settings.model_copy(update={"database_url": database})
+    # What the command prints is in the default language; a message for one person (a digest, a
+    # reminder) is written in theirs where it is rendered.
+    i18n.set_language(settings.default_language)
     return Runtime(settings)
+
+
+def speak_as(person: Person | None) -> None:
+    """A command that acts as someone (`--as EMAIL`, `kam chat --user`) prints in their language from here
+    on; without one, or when they have none of their own, it keeps the default runtime() set."""
+    from templates import i18n
+
+    if person is not None and person.language:
+        i18n.set_language(person.language)
 
 
 @contextmanager

@@ -3,8 +3,10 @@
 import typer
 
 from bot.cli.common import DatabaseOption, runtime
+from templates import piece
 
 app = typer.Typer(no_args_is_help=True, help="Create and upgrade the database schema.")
+T = "cli/words.txt.j2"
 
 
 @app.command()
@@ -14,7 +16,7 @@ def upgrade(database: str | None = DatabaseOption) -> None:
 
     rt = runtime(database)
     schema.upgrade(rt.engine)
-    typer.echo(f"Database at revision {schema.current_revision(rt.engine)}.")
+    typer.echo(piece(T, "db_upgraded", revision=schema.current_revision(rt.engine)))
 
 
 @app.command()
@@ -23,6 +25,5 @@ def current(database: str | None = DatabaseOption) -> None:
     from kam_core import schema
 
     rt = runtime(database)
-    revision = schema.current_revision(rt.engine)
-    state = "up to date" if schema.is_current(rt.engine) else f"behind (latest is {schema.head_revision()})"
-    typer.echo(f"Revision {revision or 'none'}: {state}.")
+    typer.echo(piece(T, "db_current", revision=schema.current_revision(rt.engine), current=schema.is_current(rt.engine),
+                     head=schema.head_revision()))

@@ -31,14 +31,17 @@ def demo(
     from kam_core.demo.guard import DemoWouldReplace, found_since_demo, kept_tables
     from kam_core.demo.writer import holds_data
 
+    rt = runtime(database)  # first: it sets the language the answers are written in
     try:
         size = DemoSize(accounts=accounts, interactions=interactions, opportunities=opportunities, reps=reps,
                         managers=managers)
     except ValidationError as error:
         problem = error.errors()[0]
-        typer.echo(render("demo_report.j2", invalid=f"--{problem['loc'][0]}: {problem['msg'].lower()}"), err=True)
+        limits = problem.get("ctx") or {}
+        invalid = {"option": problem["loc"][0], "problem": problem["type"], "message": problem["msg"].lower(),
+                   "limit": limits.get("ge", limits.get("le"))}
+        typer.echo(render("demo_report.j2", invalid=invalid), err=True)
         raise typer.Exit(1) from None
-    rt = runtime(database)
     schema.upgrade(rt.engine)
     url = rt.engine.url.render_as_string(hide_password=True)
     with unit_of_work(rt) as session:

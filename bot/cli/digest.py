@@ -6,7 +6,7 @@ from bot.cli.common import DatabaseOption, runtime, stop_if_paused, unit_of_work
 from kam_core.actors import Actor
 from kam_core.clock import utcnow
 from kam_core.errors import KamError
-from templates import error_message, render
+from templates import error_message, i18n, render
 
 app = typer.Typer(no_args_is_help=True, help="Weekly manager digests: preview, send by DM, delivery status.")
 WeekOption = typer.Option(None, "--week", help="ISO week, e.g. 2026-W48 (default: the week just ended).")
@@ -33,8 +33,9 @@ def preview(manager: str = typer.Option(..., "--manager", help="The manager's em
         key = parse_week(week) if week else previous_week(utcnow(), zone(plan.timezone))
         digest = build_digest(session, actor=Actor.system("cli"), policy=rt.policy, manager_id=person.id, week=key,
                               default_timezone=rt.settings.default_timezone)
-    message = digest_message(digest)
-    screen = screen_of([Reply(kind="message", text=message.text, blocks=message.blocks)])
+    with i18n.use(digest.language or rt.settings.default_language):  # as the manager will read it
+        message = digest_message(digest)
+        screen = screen_of([Reply(kind="message", text=message.text, blocks=message.blocks)])
     typer.echo(render(T, part="preview", digest=digest, plan=plan, lines=screen.lines))
 
 

@@ -18,7 +18,8 @@ def export(directory: Path = typer.Argument(..., help="A new or empty folder to 
     `kam export plans FILE.csv` writes the account plans only, for a spreadsheet (`kam import plans` reads it)."""
     if file is not None:
         if str(directory) != "plans":
-            raise typer.BadParameter("write `kam export DIR`, or `kam export plans FILE.csv`")
+            runtime(database)  # the language to say it in
+            raise typer.BadParameter(piece("cli/words.txt.j2", "export_usage"))
         return _export_plans(file, database)
     from kam_core.export import export_all
 

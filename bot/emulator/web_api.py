@@ -129,11 +129,13 @@ class FakeSlack:
     # ---- seeding and identifiers handed to the driver -----------------------------------------
 
     def add_user(self, user_id: str, *, email: str | None = None, name: str | None = None, tz: str = "UTC",
-                 real_name: str | None = None, is_bot: bool = False, deleted: bool = False) -> dict:
-        """Seed a workspace member whose profile users.info returns."""
+                 real_name: str | None = None, is_bot: bool = False, deleted: bool = False,
+                 locale: str = "en-US") -> dict:
+        """Seed a workspace member whose profile users.info returns (`locale`, e.g. "zh-CN", when asked
+        with include_locale)."""
         with self._changed:
             return self.workspace.add_user(user_id, email=email, name=name or user_id.lower(), tz=tz,
-                                           real_name=real_name, is_bot=is_bot, deleted=deleted)
+                                           real_name=real_name, is_bot=is_bot, deleted=deleted, locale=locale)
 
     def add_member(self, user_id: str) -> None:
         """A user who exists (can be DMed) but has no profile seeded: users.info says user_not_found."""

@@ -113,14 +113,15 @@ class Workspace:
     # ---- users -------------------------------------------------------------------------------
 
     def add_user(self, user_id: str, *, email: str | None, name: str, tz: str = "UTC",
-                 real_name: str | None = None, is_bot: bool = False, deleted: bool = False) -> dict:
+                 real_name: str | None = None, is_bot: bool = False, deleted: bool = False,
+                 locale: str = "en-US") -> dict:
         offset = datetime.now(ZoneInfo(tz)).utcoffset()
         real = real_name or name
         self.members.add(user_id)
         self.users[user_id] = {
             "id": user_id, "team_id": TEAM_ID, "name": name, "real_name": real, "deleted": deleted,
             "is_bot": is_bot, "is_admin": False, "tz": tz, "tz_label": tz,
-            "tz_offset": int(offset.total_seconds()) if offset else 0,
+            "tz_offset": int(offset.total_seconds()) if offset else 0, "locale": locale,
             "profile": {"email": email, "real_name": real, "display_name": name, "team": TEAM_ID,
                         **({"bot_id": BOT_ID} if is_bot else {})},
         }
@@ -131,6 +132,9 @@ class Workspace:
         user = self.users.get(params["user"])
         if user is None:
             raise SlackError("user_not_found")
+        if str(params.get("include_locale", "")).lower() not in ("1", "true"):
+            # As Slack: the locale only when asked for.
+            user = {k: v for k, v in user.items() if k != "locale"}
         return {"ok": True, "user": user}
 
     def auth_test(self, params: dict) -> dict:

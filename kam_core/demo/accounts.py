@@ -143,6 +143,7 @@ def _assign_owners(ctx: Context, seeds: list[AccountSeed]) -> None:
         pool = ctx.reps_by_group.get(seed.group) or ctx.reps
         seed.owner = pool[rng.randrange(len(pool))]
     _give_demo_rep_a_portfolio(ctx, seeds)
+    _give_chinese_team_accounts(ctx, seeds)
 
 
 def _give_demo_rep_a_portfolio(ctx: Context, seeds: list[AccountSeed]) -> None:
@@ -164,6 +165,28 @@ def _give_demo_rep_a_portfolio(ctx: Context, seeds: list[AccountSeed]) -> None:
         seed.features.update(last_touch=27, follow_up_in=-20, plan="off_track")
     for seed in picks["important"]:
         seed.features.update(last_touch=6, follow_up_in=4, renewal_in=3)
+
+
+def _give_chinese_team_accounts(ctx: Context, seeds: list[AccountSeed]) -> None:
+    """The Chinese-speaking demo rep gets Chinese companies of every tier, richest first, none of the demo
+    rep's: a key account with a plan at risk and a follow-up due today, one off track and long untouched."""
+    if ctx.zh_rep is None:
+        return
+    free = [s for s in seeds if s.company.chinese and "demo" not in s.features
+            and s.status is not AccountStatus.churned]
+    by_tier = {tier: sorted((s for s in free if s.tier is tier), key=lambda s: (-s.total_value, s.id)) for tier in Tier}
+    picks = {"zh_key_fresh": by_tier[Tier.key][:1], "zh_key_stale": by_tier[Tier.key][1:2],
+             "zh_important": by_tier[Tier.important][:2], "zh_general": by_tier[Tier.general][:2]}
+    for role, chosen in picks.items():
+        for seed in chosen:
+            seed.owner = ctx.zh_rep
+            seed.features["demo"] = role
+    for seed in picks["zh_key_fresh"]:
+        seed.features.update(last_touch=3, follow_up_in=0, plan="at_risk")
+    for seed in picks["zh_key_stale"]:
+        seed.features.update(last_touch=25, follow_up_in=-6, plan="off_track")
+    for seed in picks["zh_important"][:1]:
+        seed.features.update(last_touch=5, follow_up_in=3)
 
 
 def _renewals(ctx: Context, seeds: list[AccountSeed]) -> None:

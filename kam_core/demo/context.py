@@ -42,6 +42,8 @@ class Context:
     day_start: list[datetime] = field(init=False)
     anchor: datetime = field(init=False)
     admin: Staff | None = None
+    zh_manager: Staff | None = None  # the Chinese-speaking demo manager and rep
+    zh_rep: Staff | None = None
     managers: list[Staff] = field(default_factory=list)
     reps: list[Staff] = field(default_factory=list)
     reps_by_manager: dict[int, list[Staff]] = field(default_factory=dict)

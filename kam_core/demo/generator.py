@@ -46,6 +46,10 @@ DEMO_DOMAIN = "demo.kam.test"
 DEMO_ADMIN = ("Alex Morgan", "admin", "U0DEMOADM1")
 DEMO_MANAGER = ("王芳", "manager", "U0DEMOMGR1")
 DEMO_REP = ("陈杰", "rep", "U0DEMOREP1")
+# A Chinese-speaking manager and rep (their Slack locale zh-CN): the bot talks to them in Chinese.
+# Extra people, drawn from no random number, so the rest of the demo is as it was without them.
+DEMO_MANAGER_ZH = ("李娜", "manager.zh", "U0DEMOMGRZH")
+DEMO_REP_ZH = ("张伟", "rep.zh", "U0DEMOREPZH")
 TEAMS = ["Greater China", "Europe", "North America", "Asia Pacific"]
 TIMEZONES = ["Asia/Shanghai", "Europe/Berlin", "America/New_York", "Asia/Singapore"]
 # Interactions and opportunities are shared out in proportion to these weights.
@@ -82,7 +86,7 @@ def generate_demo(session: Session, *, actor: Actor, policy: Policy, size: DemoS
     tiers = recompute_tiers(session, policy=policy, actor=actor, now=utcnow())
     session.flush()
     record(session, actor=actor, action=DEMO_ACTION, entity="database", entity_id=None,
-           changes={"seed": seed, **size.model_dump(), "tables": snapshot(session)})
+           changes={"seed": seed, **size.model_dump(), "people": len(ctx.staff_by_id), "tables": snapshot(session)})
     session.flush()
     example = next((s for s in seeds if s.features.get("demo") == "key_fresh"), None)
     counts = {**writer.counts, "tier_changes": tiers.changed}
@@ -108,13 +112,13 @@ def _people(ctx: Context, size: DemoSize) -> list[DemoUser]:
     taken: set[str] = set()
 
     def add(name: str, local: str, role: Role, manager: Staff | None, group: int = -1, team: str | None = None,
-            slack: str | None = None) -> Staff:
+            slack: str | None = None, language: str | None = None) -> Staff:
         staff = Staff(id=writer.new_id(table), name=name, email=_unique_email(local, taken),
                       manager_id=manager.id if manager else None, group=group, team=team)
         writer.add(table, {
             "id": staff.id, "name": name, "email": staff.email, "slack_user_id": slack, "role": role,
             "manager_id": staff.manager_id, "team": team, "timezone": TIMEZONES[group] if group >= 0 else "UTC",
-            "active": True, "linked_at": ctx.anchor if slack else None, "created_at": ctx.anchor,
+            "active": True, "language": language, "linked_at": ctx.anchor if slack else None, "created_at": ctx.anchor,
             "updated_at": ctx.anchor,
         })
         ctx.staff_by_id[staff.id] = staff
@@ -135,10 +139,16 @@ def _people(ctx: Context, size: DemoSize) -> list[DemoUser]:
         ctx.reps.append(rep)
         ctx.reps_by_manager.setdefault(manager.id, []).append(rep)
         ctx.reps_by_group.setdefault(manager.group, []).append(rep)
+    # Not in ctx.managers / ctx.reps: no account falls to them by chance (accounts._give_chinese_team_accounts).
+    ctx.zh_manager = add(*DEMO_MANAGER_ZH[:2], Role.manager, None, 0, TEAMS[0], DEMO_MANAGER_ZH[2], "zh")
+    ctx.zh_rep = add(*DEMO_REP_ZH[:2], Role.rep, ctx.zh_manager, 0, TEAMS[0], DEMO_REP_ZH[2], "zh")
+    ctx.reps_by_manager[ctx.zh_manager.id] = [ctx.zh_rep]
     writer.flush()
     demo_people = [(ctx.admin, Role.admin, DEMO_ADMIN[2]), (ctx.managers[0], Role.manager, DEMO_MANAGER[2]),
-                   (ctx.reps[0], Role.rep, DEMO_REP[2])]
-    return [DemoUser(name=s.name, email=s.email, role=role, slack_user_id=slack, team=s.team)
+                   (ctx.reps[0], Role.rep, DEMO_REP[2]), (ctx.zh_manager, Role.manager, DEMO_MANAGER_ZH[2]),
+                   (ctx.zh_rep, Role.rep, DEMO_REP_ZH[2])]
+    return [DemoUser(name=s.name, email=s.email, role=role, slack_user_id=slack, team=s.team,
+                     language="zh" if s in (ctx.zh_manager, ctx.zh_rep) else None)
             for s, role, slack in demo_people]
 
 

@@ -123,5 +123,6 @@ def _sizes_of_an_old_marker(changes: dict) -> dict[str, dict]:
     sizes = {"accounts": changes.get("accounts"), "interactions": changes.get("interactions"),
              "opportunities": changes.get("opportunities")}
     if changes.get("reps") is not None and changes.get("managers") is not None:
-        sizes["people"] = changes["reps"] + changes["managers"] + 1  # and the admin
+        # and the admin; "people" is in markers since the Chinese-speaking pair came (before: none).
+        sizes["people"] = changes.get("people") or changes["reps"] + changes["managers"] + 1
     return {name: {"rows": rows} for name, rows in sizes.items() if rows is not None}

@@ -31,6 +31,7 @@ class DemoUser(BaseModel):
     role: Role
     slack_user_id: str
     team: str | None
+    language: str | None = None
 
 
 class DemoReport(BaseModel):

@@ -151,7 +151,7 @@ def _digest(teams: Teams, manager_id: int, rows: _Rows, shared: _Shared, policy:
     person = manager.person
     heading = dict(
         manager_id=person.id, manager_name=person.name, manager_email=person.email,
-        slack_user_id=person.slack_user_id, timezone=manager.timezone, week=teams.week,
+        slack_user_id=person.slack_user_id, timezone=manager.timezone, language=person.language, week=teams.week,
         week_start=teams.first_day, week_end=teams.last_day, state=manager.state, as_of=manager.as_of,
         team_size=len(manager.members), accounts=rows.accounts,
     )

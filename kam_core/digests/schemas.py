@@ -125,6 +125,7 @@ class DigestData(BaseModel):
     manager_email: str
     slack_user_id: str | None
     timezone: str
+    language: str | None = None  # the manager's ("en", "zh"); None: the default language
     week: str
     week_start: date
     week_end: date  # the last day of the week (a Sunday)

@@ -15,7 +15,8 @@ WEEK_KEY = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.IGNORECASE)
 # What looks like a week someone meant, valid or not ("2026-W40", "2026-W60", "w40").
 WEEKISH = re.compile(r"^(\d{4}-?)?w\d+$", re.IGNORECASE)
 # Weeks named relative to the person's own current week.
-RELATIVE = {"last week": -1, "previous week": -1, "this week": 0, "next week": 1}
+RELATIVE = {"last week": -1, "previous week": -1, "this week": 0, "next week": 1, "上周": -1, "本周": 0, "这周": 0,
+            "下周": 1}
 
 
 class WeekState(StrEnum):

@@ -5,17 +5,29 @@ Conventions (the table in tests/kam_core/interactions/test_note_text.py pins the
 - a weekday ("Friday", "this Friday") is the next such day after today, never today;
 - "next Friday" is the Friday of next week (the week starting next Monday);
 - a date without a year ("3/15", "Dec 5") is its next occurrence, today included;
-- "3/15" is month/day; "end of month" is the month's last day; "next week" is next Monday.
+- "3/15" is month/day where the person's locale writes the month first (en-US, zh-CN: 12/03 is
+  3 December), day/month where it writes the day first (en-GB: 12 March); "end of month" is the month's
+  last day; "next week" is next Monday.
+- Chinese (下周五前, 月底, 3月5日, 两周后, 下午3点) is read by kam_core/interactions/dates_zh.py.
+- a day the calendar lacks (2/31, 2026-02-30, 2月31日) is `impossible`, not "no date".
 """
 
 import re
 from calendar import monthrange
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 
+from babel.core import Locale, UnknownLocaleError
+from babel.dates import get_date_format
 from dateutil import parser as dateutil_parser
 from dateutil.relativedelta import relativedelta
 
 from kam_core import timezones
+from kam_core.halfwidth import half_width, has_han
+from kam_core.interactions import dates_zh
+from kam_core.interactions.dates_zh import Reading
+
+DEFAULT_LOCALE = "en-US"
 
 WEEKDAYS = {name: n for n, names in enumerate((
     ("monday", "mon"), ("tuesday", "tue", "tues"), ("wednesday", "wed"), ("thursday", "thu", "thur", "thurs"),
@@ -28,17 +40,44 @@ UNITS = {"day": "days", "days": "days", "week": "weeks", "weeks": "weeks", "wk":
 MONTH_NAME = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\b")
 
 
-def parse_due(text: str, today: date) -> date | None:
-    """The date `text` names, seen from `today`; None when it names no date."""
-    words = re.sub(r"[,.!?;]+$", "", " ".join((text or "").casefold().split()))
+def parse_due(text: str, today: date, locale: str = DEFAULT_LOCALE) -> date | None:
+    """The date `text` names, seen from `today`; None when it names no date (or a day that does not exist)."""
+    return read_due(text, today, locale).on
+
+
+def read_due(text: str, today: date, locale: str = DEFAULT_LOCALE) -> Reading:
+    """What `text` names, seen from `today`, in English or Chinese; numeric dates in the order of `locale`
+    (a Slack locale such as "en-GB", or "zh-CN"). Reading() when it names no date."""
+    words = re.sub(r"[,.!?;]+$", "", " ".join(half_width(text).casefold().split()))
     words = re.sub(r"^(by|on|before|due|until)\s+", "", words)
     if not words:
-        return None
-    for rule in (_named_day, _weekday, _relative, _end_of, _month_day, _absolute):
+        return Reading()
+    if has_han(words):
+        return dates_zh.read(words, today, day_first=day_first(locale))
+    if _impossible(words, day_first(locale)):
+        return Reading(impossible=True)
+    for rule in (_named_day, _weekday, _relative, _end_of, _absolute):
         found = rule(words, today)
         if found is not None:
-            return found
-    return None
+            return Reading(on=found)
+    found = _month_day(words, today, day_first(locale))
+    return Reading(on=found) if found is not None else Reading()
+
+
+def locale_for(language: str | None, slack_locale: str | None = None) -> str:
+    """The locale that orders a person's numeric dates: their Slack locale ("en-GB") when it is known, else
+    their language's usual one ("zh" → zh-CN: 12/03 is 3 December), else en-US."""
+    return slack_locale or {"zh": "zh-CN"}.get(language or "", DEFAULT_LOCALE)
+
+
+@cache
+def day_first(locale: str | None) -> bool:
+    """Whether the locale writes the day before the month in a short date (en-GB 31/12, en-US 12/31)."""
+    try:
+        pattern = get_date_format("short", locale=Locale.parse((locale or DEFAULT_LOCALE).replace("-", "_"))).pattern
+    except (UnknownLocaleError, ValueError, TypeError):
+        return False
+    return pattern.find("d") < pattern.find("M")
 
 
 def moment_on(day: date, *, today: date, now: datetime, zone: str | None, default: str = "UTC") -> datetime:
@@ -86,11 +125,12 @@ def _end_of(words: str, today: date) -> date | None:
     return None
 
 
-def _month_day(words: str, today: date) -> date | None:
+def _month_day(words: str, today: date, day_first: bool = False) -> date | None:
     match = re.fullmatch(r"(\d{1,2})/(\d{1,2})(?:/(\d{2}|\d{4}))?", words)
     if not match:
         return None
     month, day, year = int(match.group(1)), int(match.group(2)), match.group(3)
+    month, day = _ordered(month, day, day_first)
     if year:
         return _valid(int(year) + (2000 if len(year) == 2 else 0), month, day)
     found = _valid(today.year, month, day)
@@ -113,6 +153,28 @@ def _absolute(words: str, today: date) -> date | None:
     if not re.search(r"\b\d{4}\b", words) and found < today:
         found = _valid(found.year + 1, found.month, found.day)
     return found
+
+
+def _ordered(first: int, second: int, day_first: bool) -> tuple[int, int]:
+    """(month, day) of a short numeric date in the locale's order; 25/12 is 25 December wherever one lives."""
+    month, day = (second, first) if day_first else (first, second)
+    return (day, month) if month > 12 >= day else (month, day)
+
+
+def _impossible(words: str, day_first: bool) -> bool:
+    """A month and a day each in range that make no date: 2/31, 31/02 (day first), 2026-02-30."""
+    iso = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", words)
+    short = re.fullmatch(r"(\d{1,2})/(\d{1,2})(?:/(\d{2}|\d{4}))?", words)
+    if iso:
+        year, month, day = (int(part) for part in iso.groups())
+    elif short:
+        month, day = int(short.group(1)), int(short.group(2))
+        month, day = _ordered(month, day, day_first)
+        year = int(short.group(3)) if short.group(3) else 2024  # no year: 2/29 is a day (of a leap year)
+        year += 2000 if year < 100 else 0
+    else:
+        return False
+    return 1 <= month <= 12 and 1 <= day <= 31 and _valid(year, month, day) is None
 
 
 def _valid(year: int, month: int, day: int) -> date | None:

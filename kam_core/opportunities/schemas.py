@@ -72,6 +72,8 @@ class PipelineGroup(BaseModel):
     """One row of a breakdown: a stage, a lever or a rep."""
 
     key: str
+    # A stage's or a rep's name; a lever's code ("cross_sell", "unspecified"): its words are the templates'
+    # (templates/_vocabulary.j2 lever), in the reader's language.
     label: str
     totals: PipelineTotals
 

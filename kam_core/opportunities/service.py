@@ -268,7 +268,7 @@ def team_pipeline(session: Session, *, actor: Actor, manager_id: int, policy: Po
         manager_id=manager.id, manager_name=manager.name, totals=totals,
         by_stage=[PipelineGroup(key=str(stage_id), label=stages[stage_id].name, totals=t)
                   for stage_id, t in sorted(by_stage.items(), key=lambda item: stages[item[0]].position)],
-        by_lever=[PipelineGroup(key=lever, label=lever.replace("_", " "), totals=t)
+        by_lever=[PipelineGroup(key=lever, label=lever, totals=t)
                   for lever, t in sorted(by_lever.items(), key=lambda item: (-item[1].amount, item[0]))],
         by_rep=[PipelineGroup(key=str(person_id), label=names[person_id].name, totals=t)
                 for person_id, t in sorted(by_rep.items(), key=lambda item: (-item[1].amount, names[item[0]].name))],

@@ -15,6 +15,7 @@ class PersonView(BaseModel):
     timezone: str
     slack_user_id: str | None
     placeholder_email: bool = False
+    language: str | None = None  # "en", "zh"; None: KAM_DEFAULT_LANGUAGE
 
 
 class PersonOption(BaseModel):

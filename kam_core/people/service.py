@@ -10,7 +10,7 @@ from kam_core.actors import Actor
 from kam_core.audit.service import record
 from kam_core.clock import utcnow
 from kam_core.enums import Role
-from kam_core.errors import InvalidInput, NotFound, NotLinked
+from kam_core.errors import Forbidden, InvalidInput, NotFound, NotLinked
 from kam_core.people.models import Person
 from kam_core.people.schemas import PersonOption, PersonView
 from kam_core.permissions import Action, require
@@ -19,6 +19,8 @@ from kam_core.permissions import Action, require
 # across imports, and the reserved .invalid domain can never receive mail.
 PLACEHOLDER_DOMAIN = "people.invalid"
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# The languages a person may read the bot in (the codes of templates/i18n.LANGUAGES).
+LANGUAGES = ("en", "zh")
 
 
 def placeholder_email(name: str) -> str:
@@ -40,11 +42,36 @@ def normalise_email(email: str) -> str:
     return email
 
 
+def checked_language(language: str | None) -> str | None:
+    """A language code the bot speaks (None: none chosen, the default applies)."""
+    if language is not None and language not in LANGUAGES:
+        raise InvalidInput(field="language", problem="unknown_language", language=language, choices=list(LANGUAGES))
+    return language
+
+
+def set_language(session: Session, *, actor: Actor, language: str) -> PersonView:
+    """The language the actor reads the bot in from now on (`/kam lang zh`)."""
+    if actor.person_id is None:
+        raise Forbidden(action="set_language_without_a_person")
+    language = checked_language(language)
+    person = session.get(Person, actor.person_id)
+    if person is None:
+        raise NotFound(what="person", name=actor.label)
+    old = person.language
+    if old != language:
+        person.language = language
+        record(session, actor=actor, action="set_language", entity="person", entity_id=person.id,
+               changes={"language": [old, language]})
+        session.flush()
+    return view(person)
+
+
 def view(person: Person) -> PersonView:
     return PersonView(
         id=person.id, name=person.name, email=person.email, role=person.role,
         manager_email=person.manager.email if person.manager else None, team=person.team,
         timezone=person.timezone, slack_user_id=person.slack_user_id, placeholder_email=is_placeholder(person.email),
+        language=person.language,
     )
 
 
@@ -85,20 +112,23 @@ def list_people(session: Session) -> list[PersonView]:
 
 
 def add_person(session: Session, *, actor: Actor, email: str, name: str, role: Role,
-               manager_email: str | None = None, team: str | None = None, timezone: str = "UTC") -> PersonView:
+               manager_email: str | None = None, team: str | None = None, timezone: str = "UTC",
+               language: str | None = None) -> PersonView:
     require(actor, Action.manage_users)
     email = normalise_email(email)
+    language = checked_language(language)
     if not name.strip():
         raise InvalidInput(field="name", problem="name_missing")
     if session.scalar(select(Person.id).where(Person.email == email)):
         raise InvalidInput(field="email", problem="email_taken", email=email)
     manager = by_email(session, manager_email) if manager_email else None
     person = Person(email=email, name=name.strip(), role=role, manager=manager,
-                    team=team or (manager.team if manager else None), timezone=timezone)
+                    team=team or (manager.team if manager else None), timezone=timezone, language=language)
     session.add(person)
     session.flush()
     record(session, actor=actor, action="add_person", entity="person", entity_id=person.id,
-           changes={"email": email, "role": role, "manager": manager_email})
+           changes={"email": email, "role": role, "manager": manager_email,
+                    **({"language": language} if language else {})})
     return view(person)
 
 
@@ -112,8 +142,11 @@ def set_role(session: Session, *, actor: Actor, email: str, role: Role) -> Perso
     return view(person)
 
 
-def link_slack(session: Session, *, actor: Actor, email: str, slack_user_id: str) -> PersonView:
+def link_slack(session: Session, *, actor: Actor, email: str, slack_user_id: str,
+               language: str | None = None) -> PersonView:
+    """`language`, when given, is theirs from now on; without it they keep the one they have."""
     require(actor, Action.manage_users)
+    language = checked_language(language)
     slack_user_id = slack_user_id.strip().upper()
     if not re.fullmatch(r"[UW][A-Z0-9]{2,31}", slack_user_id):
         raise InvalidInput(field="slack_user_id", problem="not_a_slack_id", slack_user_id=slack_user_id)
@@ -125,16 +158,20 @@ def link_slack(session: Session, *, actor: Actor, email: str, slack_user_id: str
     old = person.slack_user_id
     person.slack_user_id = slack_user_id
     person.linked_at = utcnow()
-    record(session, actor=actor, action="link_slack", entity="person", entity_id=person.id,
-           changes={"slack_user_id": [old, slack_user_id]})
+    changes = {"slack_user_id": [old, slack_user_id]}
+    if language and language != person.language:
+        changes["language"] = [person.language, language]
+        person.language = language
+    record(session, actor=actor, action="link_slack", entity="person", entity_id=person.id, changes=changes)
     session.flush()
     return view(person)
 
 
-def link_by_slack_profile(session: Session, *, slack_user_id: str, email: str,
-                          timezone: str | None = None) -> Person | None:
+def link_by_slack_profile(session: Session, *, slack_user_id: str, email: str, timezone: str | None = None,
+                          language: str | None = None) -> Person | None:
     """A Slack user's first contact: link them to the one active, unlinked person with their Slack
-    profile's email (None when there is no such person). Audited like `kam users link`."""
+    profile's email (None when there is no such person). Audited like `kam users link`. `language`
+    (from their Slack locale) is taken only by a person who has none yet."""
     email = (email or "").strip().lower()
     person = session.scalar(select(Person).where(Person.email == email, Person.active)) if email else None
     if person is None or person.slack_user_id:
@@ -145,8 +182,12 @@ def link_by_slack_profile(session: Session, *, slack_user_id: str, email: str,
     person.linked_at = utcnow()
     if timezone:
         person.timezone = timezone
+    taken = language if language in LANGUAGES and person.language is None else None  # a word Slack sent: no error
+    if taken:
+        person.language = taken
     record(session, actor=Actor.system("slack profile"), action="link_slack", entity="person", entity_id=person.id,
-           changes={"slack_user_id": [None, slack_user_id], "by": "Slack profile email"})
+           changes={"slack_user_id": [None, slack_user_id], "by": "Slack profile email",
+                    **({"language": [None, taken]} if taken else {})})
     session.flush()
     return person
 

@@ -91,7 +91,7 @@ def action_reminder(session: Session, *, person_id: int, today: date) -> ActionR
 def _due_people(session: Session, *, now: datetime, default_timezone: str,
                 kinds: tuple[Kind, ...]) -> dict[Kind, list[_Due]]:
     people = session.execute(
-        select(Person.id, Person.name, Person.email, Person.slack_user_id, Person.timezone)
+        select(Person.id, Person.name, Person.email, Person.slack_user_id, Person.timezone, Person.language)
         .where(Person.active, Person.slack_user_id.is_not(None)).order_by(Person.id)
     ).all()
     prefs = {(p.person_id, p.kind): p for p in session.scalars(
@@ -100,7 +100,8 @@ def _due_people(session: Session, *, now: datetime, default_timezone: str,
     for person in people:
         moment = local_moment(person.timezone, default=default_timezone, now=now)
         recipient = Recipient(person_id=person.id, name=person.name, email=person.email,
-                              slack_user_id=person.slack_user_id, zone=moment.zone, local_date=moment.date)
+                              slack_user_id=person.slack_user_id, zone=moment.zone, local_date=moment.date,
+                              language=person.language)
         for kind in kinds:
             pref = prefs.get((person.id, kind.value))
             if pref is not None and not pref.enabled:

@@ -28,6 +28,7 @@ class Recipient(BaseModel):
     slack_user_id: str
     zone: str
     local_date: date
+    language: str | None = None  # the rep's ("en", "zh"); None: the default language
 
 
 class FollowUpReminder(BaseModel):

@@ -44,11 +44,11 @@ def test_first_contact_asks_slack_for_the_profile_before_any_transaction(driver,
         "sqlite") else {"intro call with their CTO"})
     with transaction(local.runtime.sessions) as session:
         nia = session.scalar(select(Person).where(Person.email == "nia@acme.test"))
-        assert (nia.slack_user_id, nia.timezone) == (NEW, "Asia/Shanghai")
+        assert (nia.slack_user_id, nia.timezone, nia.language) == (NEW, "Asia/Shanghai", "en")  # en-US in Slack
         audit = session.scalar(select(AuditEntry).where(AuditEntry.action == "link_slack",
                                                         AuditEntry.entity_id == nia.id))
         assert audit.actor_label == "slack profile"
-        assert audit.changes == {"slack_user_id": [None, NEW], "by": "Slack profile email"}
+        assert audit.changes == {"slack_user_id": [None, NEW], "by": "Slack profile email", "language": [None, "en"]}
 
 
 def test_a_profile_whose_email_nobody_has_is_told_how_to_get_linked(driver, slack, world):

@@ -53,7 +53,8 @@ def test_the_compiled_catalog_is_the_po_file(template, locale):
     if not path.exists():
         return
     with path.with_suffix(".mo").open("rb") as file:
-        compiled = {(m.context, m.id if isinstance(m.id, str) else tuple(m.id)): m.string
+        compiled = {(m.context, m.id if isinstance(m.id, str) else tuple(m.id)): forms(m.string)
                     for m in read_mo(file) if m.id}
-    source = {(m.context, m.id if isinstance(m.id, str) else tuple(m.id)): m.string for m in read(path, locale) if m.id}
+    source = {(m.context, m.id if isinstance(m.id, str) else tuple(m.id)): forms(m.string)
+              for m in read(path, locale) if m.id}
     assert compiled == source, f"{path.with_suffix('.mo')} is stale: run make i18n"

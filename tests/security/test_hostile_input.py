@@ -31,7 +31,7 @@ INJECTIONS = ["<!channel>", "<!here>", "<!everyone>", "<@U123>", "<#C123>", "<ht
               "<!subteam^S123>", "<https://evil.test>", "<mailto:x@evil.test|CFO>", "<!date^0^{date}|x>"]
 SQLISH = ["'; DROP TABLE accounts; --", "acme' OR '1'='1", "1; SELECT * FROM people", "%' --", "\\x00", "%00"]
 VERBS = ["", "log ", "log acme: ", "log acme corporation: ", "tier ", "tier acme key ", "opps ", "plan ", "mine ",
-         "digest ", "remind ", "card ", "help ", "show "]
+         "digest ", "remind ", "card ", "help ", "show ", "lang "]
 OUR_FAULT = {"invalid_blocks", "invalid_arguments", "invalid_blocks_format", "no_text", "msg_too_long",
              "invalid_form_data"}
 MESSAGE_TEXT_LIMIT = 40_000

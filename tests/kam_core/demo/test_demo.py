@@ -47,7 +47,7 @@ def demo_session(demo_url):
 
 def test_report_names_the_demo_users_and_what_to_try(demo_url):
     output = demo_url[1]
-    for slack_id in ("U0DEMOREP1", "U0DEMOMGR1", "U0DEMOADM1"):
+    for slack_id in ("U0DEMOREP1", "U0DEMOMGR1", "U0DEMOADM1", "U0DEMOREPZH", "U0DEMOMGRZH"):
         assert slack_id in output
     assert "kam chat --user rep@demo.kam.test" in output and "kam accounts show '" in output and "--as rep@demo.kam.test" in output
     assert "accounts                        200" in output
@@ -56,12 +56,26 @@ def test_report_names_the_demo_users_and_what_to_try(demo_url):
 def test_demo_users_are_linked_to_their_slack_ids(demo_session):
     linked = demo_session.scalars(select(m.Person).where(m.Person.slack_user_id.is_not(None)))
     people = {p.slack_user_id: p for p in linked}
-    assert set(people) == {"U0DEMOREP1", "U0DEMOMGR1", "U0DEMOADM1"}
+    assert set(people) == {"U0DEMOREP1", "U0DEMOMGR1", "U0DEMOADM1", "U0DEMOREPZH", "U0DEMOMGRZH"}
     assert people["U0DEMOREP1"].role == Role.rep and people["U0DEMOMGR1"].role == Role.manager
     assert people["U0DEMOADM1"].role == Role.admin
     assert people["U0DEMOREP1"].manager_id == people["U0DEMOMGR1"].id
     roles = dict(demo_session.execute(select(m.Person.role, func.count()).group_by(m.Person.role)).all())
-    assert roles == {Role.admin: 1, Role.manager: 3, Role.rep: 12}
+    assert roles == {Role.admin: 1, Role.manager: 4, Role.rep: 13}  # with the Chinese-speaking pair
+
+
+def test_a_chinese_speaking_rep_and_manager_own_chinese_companies(demo_session):
+    people = {p.slack_user_id: p for p in demo_session.scalars(select(m.Person).where(
+        m.Person.slack_user_id.is_not(None)))}
+    rep, manager = people["U0DEMOREPZH"], people["U0DEMOMGRZH"]
+    assert (rep.language, manager.language) == ("zh", "zh")
+    assert {p.language for k, p in people.items() if not k.endswith("ZH")} == {None}  # the others as they were
+    assert rep.role == Role.rep and rep.manager_id == manager.id and manager.role == Role.manager
+    owned = demo_session.scalars(select(m.Account).where(m.Account.owner_id == rep.id)).all()
+    assert owned and all(a.country == "China" for a in owned)
+    assert {a.computed_tier for a in owned} == set(Tier)
+    plans = demo_session.scalars(select(m.AccountPlan.account_id)).all()
+    assert any(a.id in plans for a in owned)
 
 
 def test_value_ranking_makes_a_few_accounts_key(demo_session):
@@ -185,7 +199,8 @@ def test_custom_size_is_respected(database_url):
         def count(model):
             return session.scalar(select(func.count()).select_from(model))
 
-        assert (count(m.Account), count(m.Interaction), count(m.Opportunity), count(m.Person)) == (500, 2000, 700, 26)
+        # People: the reps and managers asked for, plus the admin and the Chinese-speaking rep and manager.
+        assert (count(m.Account), count(m.Interaction), count(m.Opportunity), count(m.Person)) == (500, 2000, 700, 28)
         assert len(set(session.scalars(select(m.Account.name)))) == 500
     engine.dispose()
 

@@ -232,8 +232,8 @@ def test_team_pipeline_totals_by_stage_lever_and_rep(session, team):
         ("Negotiation/Review", 1, Decimal("4000.00"), Decimal("3400.00")),
     ]
     assert table(view.by_lever) == [
-        ("cross sell", 2, Decimal("4000.00"), Decimal("2200.00")),
-        ("new core", 1, Decimal("4000.00"), Decimal("3400.00")),
+        ("cross_sell", 2, Decimal("4000.00"), Decimal("2200.00")),
+        ("new_core", 1, Decimal("4000.00"), Decimal("3400.00")),
         ("unspecified", 1, Decimal("2000.00"), Decimal("200.00")),
     ]
     assert table(view.by_rep) == [
