@@ -41,6 +41,7 @@ from kam_core.demo import DemoSize, generate_demo
 from kam_core.enums import Role
 from kam_core.interactions.models import Interaction
 from kam_core.opportunities.models import Opportunity
+from handlers.ids import ActionId
 from kam_core.people.models import Person
 from kam_core.plans.models import AccountPlan
 from kam_core.policy import Policy
@@ -53,6 +54,7 @@ SCALES = {
 COMMANDS = ("account", "opps", "plan", "mine", "log")
 CONCURRENCY = (8, 32)
 NOTE_PREFIX = "bench note"
+UNDO = ActionId.undo_interaction.value
 SAMPLE_ACCOUNTS = 200  # accounts the requests name, checked to resolve to themselves
 TARGETS = {"p99_ms": 100.0, "p50_floor_ratio": 5.0, "throughput_c8": 200.0, "rss_mb": 300.0,
            "generation_s": 120.0, "digests_s": 60.0,
@@ -218,7 +220,8 @@ def problem(kind: str, status: int, body: str) -> str | None:
     if "went wrong" in body or "cannot be reached" in body:
         return f"{kind}: {body[:200]}"
     if kind == "log":
-        return None if "Saved to" in body else f"log: not saved: {body[:200]}"
+        # Saved in any language: only a saved note's answer has its Undo button.
+        return None if UNDO in body else f"log: not saved: {body[:200]}"
     return None if '"blocks"' in body else f"{kind}: no message: {body[:200]}"
 
 

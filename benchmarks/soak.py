@@ -33,6 +33,7 @@ from bot.emulator import FakeSlack, SlackDriver  # noqa: E402
 from kam_core import schema  # noqa: E402
 from kam_core.accounts.models import Account  # noqa: E402
 from kam_core.accounts.resolver.resolve import Outcome, search_accounts  # noqa: E402
+from handlers.ids import ActionId  # noqa: E402
 from kam_core.actors import Actor  # noqa: E402
 from kam_core.db import make_engine, make_sessionmaker, transaction  # noqa: E402
 from kam_core.demo import DemoSize, generate_demo  # noqa: E402
@@ -43,6 +44,7 @@ from kam_core.policy import Policy  # noqa: E402
 
 MEMORY_GROWTH_LIMIT = 0.20
 NOTE_PREFIX = "soak note"
+UNDO = ActionId.undo_interaction.value
 MIX = (("card", 35), ("mine", 15), ("opps", 20), ("log", 30))  # percent of requests
 
 
@@ -159,7 +161,7 @@ def check(kind: str, text: str, status: int, body: str) -> str | None:
         return f"{kind}: HTTP {status} {body[:200]}"
     if "went wrong" in body or "cannot be reached" in body:
         return f"{kind}: {body[:200]}"
-    if kind == "log" and "Saved to" not in body:
+    if kind == "log" and UNDO not in body:  # saved in any language: only a saved note has its Undo button
         return f"log: not saved: {body[:200]}"
     if kind in ("card", "opps", "mine") and '"blocks"' not in body:
         return f"{kind}: no message: {body[:200]}"

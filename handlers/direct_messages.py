@@ -24,7 +24,6 @@ from kam_core.db import transaction
 from kam_core.enums import Source
 from kam_core.errors import NotFound
 from kam_core.events import first_time
-from kam_core.interactions.dates import locale_for
 from kam_core.interactions.service import check_text
 from templates import piece
 
@@ -44,7 +43,7 @@ def dm_reply(kam: Kam, event: dict) -> Message:
 
 def _preview_or_candidates(kam: Kam, event: dict, query: str, text: str) -> Message:
     check_text(text)
-    note = parse_note(text, kam.today, locale_for(kam.person.language))
+    note = parse_note(text, kam.today, kam.locale)
     require_a_real_day(note)
     draft = Draft(key=f"dm:{message_identity(event)}", text=text, source=Source.direct_message)
     result = search_visible(kam.session, actor=kam.actor, policy=kam.policy, query=query)

@@ -26,9 +26,10 @@ from handlers.session import Kam, as_user
 from kam_core.accounts.access import search_visible
 from kam_core.accounts.resolver.resolve import Outcome
 from kam_core.enums import InteractionKind, Source
-from kam_core.interactions.dates import locale_for, moment_on
+from kam_core.interactions.dates import moment_on
 from kam_core.interactions.schemas import InteractionView
 from kam_core.interactions.service import check_log, log_interaction, log_target
+from templates import piece
 
 log = logging.getLogger("kam.handlers.log_form")
 
@@ -56,7 +57,7 @@ def form_for_account_choice(kam: Kam, view: dict, account_id: int) -> dict:
 
 
 def form_from_draft(kam: Kam, draft: Draft) -> dict:
-    note = parse_note(draft.text, kam.today, locale_for(kam.person.language))
+    note = parse_note(draft.text, kam.today, kam.locale)
     return form_for(kam, account_id=draft.account_id, notes=draft.text, next_step=note.next_step,
                     follow_up_on=note.due_on, meta=ModalMeta(source=draft.source, key=draft.key), kind=draft.kind)
 
@@ -123,7 +124,7 @@ def submit_form(kam: Kam, form: LogForm, meta: ModalMeta, key: str) -> Interacti
         kam.session, actor=kam.actor, policy=kam.policy, account_id=form.account_id, text=form.notes,
         kind=form.kind, occurred_at=occurred_at, next_step=form.next_step, follow_up_on=form.follow_up_on,
         contact_ids=form.contact_ids, permalink=meta.permalink, source=meta.source, idempotency_key=key,
-        now=kam.now, today=kam.today)
+        now=kam.now, today=kam.today, follow_up_title=piece("slack/notes.j2", "follow_up_title", kind=form.kind))
 
 
 def register(app: App, runtime: Runtime) -> None:
@@ -154,7 +155,7 @@ def register_openers(app: App, runtime: Runtime) -> None:
         meta = ModalMeta(source=Source.message_shortcut, permalink=permalink)
 
         def build(kam: Kam) -> dict:
-            note = parse_note(message.get("text") or "", kam.today, locale_for(kam.person.language))
+            note = parse_note(message.get("text") or "", kam.today, kam.locale)
             return form_for(kam, notes=note.text, next_step=note.next_step, follow_up_on=note.due_on, meta=meta)
 
         open_form(runtime, client, body["user"]["id"], body["trigger_id"], build)

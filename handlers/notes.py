@@ -27,7 +27,6 @@ from kam_core.accounts.resolver.resolve import Outcome
 from kam_core.enums import InteractionKind, Source
 from kam_core.errors import NotFound
 from kam_core.halfwidth import half_width
-from kam_core.interactions.dates import locale_for
 from kam_core.interactions.service import check_text, log_interaction, undo_interaction
 from templates import piece
 
@@ -36,7 +35,7 @@ T = "slack/notes.j2"
 
 def save(kam: Kam, draft: Draft) -> Message:
     """Store the draft once (its key makes a retry or a double tap one row)."""
-    note = parse_note(draft.text, kam.today, locale_for(kam.person.language))
+    note = parse_note(draft.text, kam.today, kam.locale)
     with keeping(draft.text):
         require_a_real_day(note)
         stored = log_interaction(
@@ -80,7 +79,7 @@ def quick_log(kam: Kam, cmd: Command, asked: Asked) -> Message | None:
     check_text(cmd.text)
     if not account:
         raise Reply(text_message(piece(T, "need_account")))
-    note = parse_note(cmd.text, kam.today, locale_for(kam.person.language))
+    note = parse_note(cmd.text, kam.today, kam.locale)
     require_a_real_day(note)  # before any candidate button carries it
     draft = Draft(key=f"cmd:{trigger_id}", text=cmd.text, source=Source.slash_command, kind=kind)
     result = search_visible(kam.session, actor=kam.actor, policy=kam.policy, query=account)

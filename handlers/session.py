@@ -17,6 +17,7 @@ from kam_core.actors import Actor
 from kam_core.clock import utcnow
 from kam_core.db import transaction
 from kam_core.errors import NotLinked
+from kam_core.interactions.dates import locale_for
 from kam_core.people.models import Person
 from templates import i18n
 from kam_core.people.service import link_by_slack_profile
@@ -38,6 +39,11 @@ class Kam:
     @property
     def now(self) -> datetime:
         return utcnow()
+
+    @property
+    def locale(self) -> str:
+        """The locale that orders this person's numeric dates (their Slack locale, else their language's)."""
+        return locale_for(self.person.language, self.person.locale)
 
     @property
     def today(self) -> date:
@@ -102,7 +108,7 @@ def link_on_first_contact(runtime: Runtime, slack_user_id: str, client: WebClien
     if email:
         with transaction(runtime.sessions) as session:
             link_by_slack_profile(session, slack_user_id=slack_user_id, email=email, timezone=profile.get("tz"),
-                                  language=i18n.language_of(profile.get("locale")))
+                                  language=i18n.language_of(profile.get("locale")), locale=profile.get("locale"))
 
 
 def _slack_profile(client: WebClient | None, slack_user_id: str) -> dict:

@@ -94,8 +94,12 @@ def log_interaction(
     sentiment: Sentiment | None = None, next_step: str | None = None, follow_up_on: date | None = None,
     contact_ids: Sequence[int] = (), opportunity_id: int | None = None, permalink: str | None = None,
     idempotency_key: str | None = None, now: datetime | None = None, today: date | None = None,
+    follow_up_title: str | None = None,
 ) -> InteractionView:
-    """Store an interaction once (a retry with the same idempotency key returns
+    """`follow_up_title`: the follow-up's title when there is no next step, as the rep reads it (their
+    language; the Slack handlers word it from templates).
+
+    Store an interaction once (a retry with the same idempotency key returns
     the stored one) and, with a follow-up date, the follow-up task. `today` is
     the author's local date (defaults to UTC's), against which dates are checked
     (check_log's rules): a problem is raised as it is, several as Invalid."""
@@ -121,7 +125,7 @@ def log_interaction(
     if follow_up_on:
         follow_up = FollowUp(owner_id=actor.person_id or account.owner_id, account_id=account.id,
                              opportunity_id=opportunity_id, interaction=interaction,
-                             title=next_step or f"Follow up on the {kind.value}", due_on=follow_up_on)
+                             title=next_step or follow_up_title or f"Follow up on the {kind.value}", due_on=follow_up_on)
     for contact in contacts:
         if contact.last_contacted_at is None or contact.last_contacted_at < occurred_at:
             contact.last_contacted_at = occurred_at

@@ -20,6 +20,8 @@ class Person(Timestamped, Base):
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     # "en", "zh" (templates/i18n.LANGUAGES): from the Slack locale when linked, or `/kam lang`; None: the default.
     language: Mapped[str | None] = mapped_column(String(8))
+    # Their Slack locale ("en-GB"), kept from first contact: it orders their numeric dates (12/03).
+    locale: Mapped[str | None] = mapped_column(String(16))
     active: Mapped[bool] = mapped_column(default=True)
     linked_at: Mapped[datetime | None]
 

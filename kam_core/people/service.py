@@ -42,6 +42,10 @@ def normalise_email(email: str) -> str:
     return email
 
 
+# What Slack sends as a user's locale: en-US, zh-CN, pt-BR.
+SLACK_LOCALE = re.compile(r"[a-z]{2,3}(-[A-Za-z]{2,4})?")
+
+
 def checked_language(language: str | None) -> str | None:
     """A language code the bot speaks (None: none chosen, the default applies)."""
     if language is not None and language not in LANGUAGES:
@@ -168,7 +172,7 @@ def link_slack(session: Session, *, actor: Actor, email: str, slack_user_id: str
 
 
 def link_by_slack_profile(session: Session, *, slack_user_id: str, email: str, timezone: str | None = None,
-                          language: str | None = None) -> Person | None:
+                          language: str | None = None, locale: str | None = None) -> Person | None:
     """A Slack user's first contact: link them to the one active, unlinked person with their Slack
     profile's email (None when there is no such person). Audited like `kam users link`. `language`
     (from their Slack locale) is taken only by a person who has none yet."""
@@ -182,6 +186,8 @@ def link_by_slack_profile(session: Session, *, slack_user_id: str, email: str, t
     person.linked_at = utcnow()
     if timezone:
         person.timezone = timezone
+    if locale and SLACK_LOCALE.fullmatch(locale):
+        person.locale = locale
     taken = language if language in LANGUAGES and person.language is None else None  # a word Slack sent: no error
     if taken:
         person.language = taken

@@ -27,7 +27,7 @@ def test_bench_all_prints_every_command_and_both_floors_and_writes_only_its_sect
         assert f"| {row} | 30 |" in result.stdout
     assert "Peak RSS of one serving process" in result.stdout
     assert "Name resolution alone (in-process `search_accounts`, 30 queries" in result.stdout
-    assert "All managers' weekly digests in one builder call: 3 digests" in result.stdout
+    assert "All managers' weekly digests in one builder call: 4 digests" in result.stdout
     bulk = {line.split("|")[1].strip(): line.split("|")[2].strip() for line in result.stdout.splitlines()
             if line.startswith("| kam ")}
     assert set(bulk) == {"kam demo", "kam export", "kam import export"}
