@@ -118,7 +118,8 @@ def _people(ctx: Context, size: DemoSize) -> list[DemoUser]:
         writer.add(table, {
             "id": staff.id, "name": name, "email": staff.email, "slack_user_id": slack, "role": role,
             "manager_id": staff.manager_id, "team": team, "timezone": TIMEZONES[group] if group >= 0 else "UTC",
-            "active": True, "language": language, "linked_at": ctx.anchor if slack else None, "created_at": ctx.anchor,
+            "active": True, "language": language,
+            "locale": "zh-CN" if slack and language == "zh" else None, "linked_at": ctx.anchor if slack else None, "created_at": ctx.anchor,
             "updated_at": ctx.anchor,
         })
         ctx.staff_by_id[staff.id] = staff
