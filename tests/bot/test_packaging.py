@@ -21,10 +21,10 @@ def installed(tmp_path_factory):
     return site
 
 
-def kam(installed, *args, cwd):
+def kam(installed, *args, cwd, env: dict | None = None):
     code = "import sys, bot.cli, templates; assert bot.cli.__file__.startswith(sys.argv.pop(1)); bot.cli.main()"
     return subprocess.run([sys.executable, "-c", code, str(installed), *args], cwd=cwd, capture_output=True,
-                          text=True, env={"PYTHONPATH": str(installed), "PATH": "/usr/bin:/bin"})
+                          text=True, env={"PYTHONPATH": str(installed), "PATH": "/usr/bin:/bin", **(env or {})})
 
 
 def test_the_installed_package_migrates_and_renders_outside_the_checkout(installed, tmp_path):
@@ -35,3 +35,12 @@ def test_the_installed_package_migrates_and_renders_outside_the_checkout(install
     listed = kam(installed, "users", "list", "--database", url, cwd=tmp_path)
     assert listed.returncode == 0, listed.stderr
     assert "No people yet" in listed.stdout
+
+
+def test_the_installed_package_carries_its_compiled_catalogs_and_speaks_chinese(installed, tmp_path):
+    url = f"sqlite:///{tmp_path / 'kam.db'}"
+    assert kam(installed, "db", "upgrade", "--database", url, cwd=tmp_path).returncode == 0
+    assert list((installed / "templates" / "locales" / "zh_CN" / "LC_MESSAGES").glob("*.mo"))
+    listed = kam(installed, "users", "list", "--database", url, cwd=tmp_path, env={"KAM_DEFAULT_LANGUAGE": "zh"})
+    assert listed.returncode == 0, listed.stderr
+    assert "还没有人员" in listed.stdout
