@@ -18,8 +18,10 @@ NOTE = "met the CFO, budget approved, next: send quote by Friday"
 def test_slack_unreachable_then_back(seeded_sqlite, tmp_path):
     slack_port = free_port()  # nothing listens there yet
     slack = FakeSlack(port=slack_port)
+    # One worker: each worker reconnects on its own, and /readyz answers for whichever worker takes it, so with
+    # two a "ready" could come from one while the card request reaches the other, still retrying (CI saw it).
     with gunicorn(tmp_path, database_url=seeded_sqlite, slack_api_url=f"http://127.0.0.1:{slack_port}/api/",
-                  bot_token=slack.bot_token, ready=False) as (base, secret, log_path, process):
+                  bot_token=slack.bot_token, ready=False, workers=1) as (base, secret, log_path, process):
         started = time.monotonic()
         assert get(base + "/healthz") == (200, "ok\n")
         assert time.monotonic() - started < 1
