@@ -3,7 +3,7 @@ submitted to the plans service (kam_core.plans.editing), then the plan message r
 was. A problem shows under its input (block ids are the service's field names) and the form stays open
 with everything typed in it; a button the person may no longer use opens a modal saying who can."""
 
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from slack_bolt import Ack, App
@@ -15,7 +15,7 @@ from handlers.background import after_ack, later
 from handlers.confirm import deliver, retrying
 from handlers.ids import ActionId, CallbackId, PlanField, numbered
 from handlers.log_form import open_form
-from handlers.plan_views import current_plan_of, may_create_plan, shown_plan
+from handlers.plan_views import current_plan_of, shown_plan
 from handlers.render import Message
 from handlers.render.plan_forms import (
     STRATEGY, FormMeta, Part, PlanRef, action_modal, create_modal, objective_modal, part_modal, person_option,
@@ -27,9 +27,10 @@ from kam_core.accounts.access import visible_account
 from kam_core.enums import ActionStatus, Lever, Tier
 from kam_core.errors import Forbidden, Invalid, InvalidInput, NotFound
 from kam_core.people.service import search_people
-from kam_core.permissions import Action
+from kam_core.permissions import Action, require
 from kam_core.plans.editing import (
-    add_action, add_objective, create_plan, parse_amount, record_review, update_action, update_objective, update_plan,
+    add_action, add_objective, create_plan, default_period, may_create_plan, parse_amount, record_review, update_action,
+    update_objective, update_plan,
 )
 from kam_core.plans.schemas import ActionChanges, ObjectiveChanges, PlanChanges, PlanStatusView
 from kam_core.plans.service import plan_status
@@ -38,21 +39,9 @@ from templates import piece
 
 # ---- building the forms ----------------------------------------------------------------------
 
-def default_period(today: date, after: date | None = None) -> tuple[date, date]:
-    """A year from today (the seed's plan is the yearly account plan, reviewed each quarter), or from
-    the day after the current plan ends when that is later."""
-    start = max(today, after + timedelta(days=1)) if after else today
-    try:
-        end = start.replace(year=start.year + 1) - timedelta(days=1)
-    except ValueError:  # 29 February
-        end = start.replace(year=start.year + 1, day=28)
-    return start, end
-
-
 def create_form(kam: Kam, account_id: int, *, response_url: str | None, replace: bool) -> dict:
     account = visible_account(kam.session, actor=kam.actor, account_id=account_id, policy=kam.policy)
-    if not may_create_plan(kam, account):
-        raise Forbidden(action=Action.edit_plan)
+    require(kam.actor, Action.edit_plan, allowed=may_create_plan(kam.session, actor=kam.actor, account=account))
     plan = plan_status(kam.session, actor=kam.actor, account_id=account_id, policy=kam.policy, today=kam.today)
     start, end = default_period(kam.today, plan.period_end if plan else None)
     return create_modal(account_name=account.name, key=account.tier == Tier.key, period_start=start, period_end=end,

@@ -8,10 +8,8 @@ from handlers.render.plan_forms import PlanRef
 from handlers.render.plans import T, history_message, no_plan_message, plan_message
 from handlers.session import Kam
 from kam_core.accounts.access import visible_account
-from kam_core.accounts.models import Account
 from kam_core.enums import Tier
-from kam_core.opportunities.service import account_team_ids
-from kam_core.permissions import may_edit_plan
+from kam_core.plans.editing import may_create_plan
 from kam_core.plans.history import plan_history
 from kam_core.plans.schemas import PlanStatusView
 from kam_core.plans.service import plan_status
@@ -19,14 +17,6 @@ from kam_core.timezones import zone
 from templates import piece
 
 HISTORY_ENTRIES = 45  # one block each, under the header and the intro
-
-
-def may_create_plan(kam: Kam, account: Account) -> bool:
-    """Whether to offer "Create plan": the rule create_plan enforces (kam_core.permissions.may_edit_plan)."""
-    owner = account.owner
-    return may_edit_plan(kam.actor, account_owner_id=account.owner_id,
-                         account_owner_manager_id=owner.manager_id if owner else None, executive_sponsor_id=None,
-                         account_team_ids=account_team_ids(kam.session, account.id))
 
 
 def shown_plan(kam: Kam, plan: PlanStatusView, notice: str | None = None) -> Message:
@@ -39,7 +29,7 @@ def plan_for(kam: Kam, account_id: int, notice: str | None = None) -> Message:
     plan = plan_status(kam.session, actor=kam.actor, account_id=account_id, policy=kam.policy, today=kam.today)
     if plan is None:
         return no_plan_message(account.id, account.name, key_account=account.tier == Tier.key,
-                               may_create=may_create_plan(kam, account))
+                               may_create=may_create_plan(kam.session, actor=kam.actor, account=account))
     return shown_plan(kam, plan, notice)
 
 

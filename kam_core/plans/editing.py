@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kam_core.accounts.access import visible_account
+from kam_core.accounts.models import Account
 from kam_core.actors import Actor
 from kam_core.audit.service import record
 from kam_core.enums import ActionStatus, Lever, Tier
@@ -49,16 +50,35 @@ LEVER_WORDS = {
 }
 
 
+def default_period(today: date, after: date | None = None) -> tuple[date, date]:
+    """A year from today (the seed's plan is the yearly account plan, reviewed each quarter), or from
+    the day after the current plan ends when that is later."""
+    start = max(today, after + timedelta(days=1)) if after else today
+    try:
+        end = start.replace(year=start.year + 1) - timedelta(days=1)
+    except ValueError:  # 29 February
+        end = start.replace(year=start.year + 1, day=28)
+    return start, end
+
+
+def may_create_plan(session: Session, *, actor: Actor, account: Account, account_team: set[int] | None = None) -> bool:
+    """Whether the actor may write a plan for the account (kam_core.permissions.may_edit_plan; a new plan has no
+    sponsor yet): create_plan enforces it, the Slack side offers "Create plan" by it. `account_team`: the
+    account team's person ids when the caller has them already."""
+    owner = account.owner
+    team = account_team_ids(session, account.id) if account_team is None else account_team
+    return may_edit_plan(actor, account_owner_id=account.owner_id,
+                         account_owner_manager_id=owner.manager_id if owner else None, executive_sponsor_id=None,
+                         account_team_ids=team)
+
+
 def create_plan(session: Session, *, actor: Actor, account_id: int, period_start: date, period_end: date,
                 reason: str | None = None, focus: str | None = None, now: datetime, today: date,
                 policy: Policy) -> PlanStatusView:
     """A new plan for the account. A plan is for key accounts; another tier's needs a reason."""
     account = visible_account(session, actor=actor, account_id=account_id, policy=policy)
-    owner = account.owner
     team = account_team_ids(session, account.id)
-    require(actor, Action.edit_plan, allowed=may_edit_plan(
-        actor, account_owner_id=account.owner_id, account_owner_manager_id=owner.manager_id if owner else None,
-        executive_sponsor_id=None, account_team_ids=team))
+    require(actor, Action.edit_plan, allowed=may_create_plan(session, actor=actor, account=account, account_team=team))
     problems: list[InvalidInput] = []
     checks.period(period_start, period_end, problems)
     reason = checks.text(reason, field="reason", limit=LONG_TEXT, problems=problems)
