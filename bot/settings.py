@@ -6,7 +6,15 @@ from functools import cached_property
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from kam_core.policy import CadencePolicy, PlanHealthPolicy, Policy, PriorityPolicy, TierPolicy, ValuePolicy
+from kam_core.policy import (
+    CadencePolicy,
+    PlanHealthPolicy,
+    Policy,
+    PriorityPolicy,
+    TierPolicy,
+    ValuePolicy,
+    reporting_currency_code,
+)
 
 
 class Settings(BaseSettings):
@@ -33,6 +41,7 @@ class Settings(BaseSettings):
     priority_high_likelihood: int = Field(50, alias="KAM_PRIORITY_HIGH_LIKELIHOOD")
     priority_high_value: Decimal | None = Field(None, alias="KAM_PRIORITY_HIGH_VALUE")
     visibility: str = Field("all", alias="KAM_VISIBILITY")
+    reporting_currency: str = Field("USD", alias="KAM_REPORTING_CURRENCY")
 
     @field_validator("default_language", mode="before")
     @classmethod
@@ -44,6 +53,11 @@ class Settings(BaseSettings):
         if language not in LANGUAGES:
             raise ValueError(f"KAM_DEFAULT_LANGUAGE is {value!r}: it must be one of {', '.join(LANGUAGES)}")
         return language
+
+    @field_validator("reporting_currency", mode="before")
+    @classmethod
+    def _currency_code(cls, value: object) -> str:
+        return reporting_currency_code(value)
 
     @cached_property
     def policy(self) -> Policy:
@@ -60,4 +74,5 @@ class Settings(BaseSettings):
             ),
             plan_health=PlanHealthPolicy(),
             visibility=self.visibility,
+            reporting_currency=self.reporting_currency,
         )

@@ -27,7 +27,13 @@ from kam_core.accounts.access import visible_account
 from kam_core.errors import InvalidInput
 from kam_core.opportunities.editing import new_deal_form
 from kam_core.opportunities.schemas import OpportunityView
-from kam_core.opportunities.service import list_stages, move_stage, open_opportunities, opportunity_detail
+from kam_core.opportunities.service import (
+    list_stages,
+    move_stage,
+    open_opportunities,
+    opportunity_detail,
+    pipeline_of,
+)
 from templates import piece
 
 log = logging.getLogger("kam.handlers")
@@ -49,8 +55,9 @@ class StageModalMeta(BaseModel):
 
 def opportunities_for(kam: Kam, account_id: int) -> Message:
     account = visible_account(kam.session, actor=kam.actor, account_id=account_id, policy=kam.policy)
-    return opportunities_message(account.name, open_opportunities(
-        kam.session, actor=kam.actor, account_id=account_id, policy=kam.policy, today=kam.today))
+    deals = open_opportunities(kam.session, actor=kam.actor, account_id=account_id, policy=kam.policy,
+                               today=kam.today)
+    return opportunities_message(account.name, deals, pipeline_of(deals, reporting=kam.policy.reporting_currency))
 
 
 def show_opportunities(kam: Kam, cmd: Command, asked: Asked) -> Message | None:

@@ -18,7 +18,7 @@ from typing import Any
 
 from alembic.runtime.migration import MigrationContext
 from pydantic import BaseModel
-from sqlalchemy import JSON, Table, select
+from sqlalchemy import JSON, Table, func, select
 from sqlalchemy.orm import Session
 
 from kam_core import models
@@ -26,6 +26,7 @@ from kam_core.actors import Actor
 from kam_core.clock import utcnow
 from kam_core.errors import InvalidInput
 from kam_core.permissions import Action, require
+from kam_core.progress import track
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -89,26 +90,29 @@ def export_all(session: Session, *, directory: Path, actor: Actor, now: datetime
         session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
     revision = revision_of(session)
     directory.mkdir(parents=True, exist_ok=True)
-    written = {table.name: TableFile(file=file_name(table), rows=_write(session, table, directory / file_name(table)))
+    # Counted first (in the same snapshot) so the progress has a total.
+    total = sum(session.scalar(select(func.count()).select_from(table)) for table in tables())
+    written = {table.name: TableFile(file=file_name(table),
+                                     rows=_write(session, table, directory / file_name(table), total))
                for table in tables()}
     manifest = Manifest(schema_revision=revision or "none", exported_at=now or utcnow(), tables=written)
     (directory / MANIFEST).write_text(manifest.model_dump_json(indent=2) + "\n", encoding="utf-8")
     return manifest
 
 
-def _rows(session: Session, table: Table):
+def _rows(session: Session, table: Table, total: int):
     query = select(table).order_by(*table.primary_key.columns).execution_options(yield_per=BATCH_ROWS)
-    for row in session.execute(query):
+    for row in track(session.execute(query), "rows written", total=total):
         yield [cell(value) for value in row]
 
 
-def _write(session: Session, table: Table, path: Path) -> int:
+def _write(session: Session, table: Table, path: Path, total: int) -> int:
     names = [column.name for column in table.c]
     count = 0
     with path.open("w", encoding="utf-8", newline="") as out:
         if has_json(table):
             out.write("[")
-            for values in _rows(session, table):
+            for values in _rows(session, table, total):
                 out.write(("," if count else "") + "\n" + json.dumps(dict(zip(names, values, strict=True)),
                                                                      ensure_ascii=False))
                 count += 1
@@ -116,7 +120,7 @@ def _write(session: Session, table: Table, path: Path) -> int:
             return count
         writer = csv.writer(out)
         writer.writerow(names)
-        for values in _rows(session, table):
+        for values in _rows(session, table, total):
             writer.writerow(["" if value is None else value for value in values])
             count += 1
     return count

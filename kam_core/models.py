@@ -15,6 +15,7 @@ from kam_core.base import Base  # noqa: F401
 from kam_core.changes import ACCOUNT_NAMES, PIPELINE, ChangeMarker, watch  # noqa: F401
 from kam_core.delivery.models import Delivery, NotificationPreference  # noqa: F401
 from kam_core.events import ProcessedEvent  # noqa: F401
+from kam_core.fx.models import FxRate  # noqa: F401
 from kam_core.installation.models import Installation  # noqa: F401
 from kam_core.interactions.models import FollowUp, Interaction, interaction_contacts  # noqa: F401
 from kam_core.opportunities.models import LostReason, Opportunity, Stage, StageChange  # noqa: F401

@@ -16,6 +16,7 @@ class Action(StrEnum):
     edit_opportunity = "edit_opportunity"
     close_opportunity = "close_opportunity"
     manage_lost_reasons = "manage_lost_reasons"
+    manage_fx_rates = "manage_fx_rates"
     set_tier = "set_tier"
     see_team_digest = "see_team_digest"
     import_data = "import_data"
@@ -28,7 +29,7 @@ class Action(StrEnum):
     choose_a_digest_schedule = "choose_a_digest_schedule"
 
 
-ADMIN_ONLY = {Action.import_data, Action.manage_users, Action.manage_lost_reasons}
+ADMIN_ONLY = {Action.import_data, Action.manage_users, Action.manage_lost_reasons, Action.manage_fx_rates}
 MANAGERS = {Action.set_tier}
 
 

@@ -6,7 +6,7 @@ explained in the README's configuration table.
 
 from decimal import Decimal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 
 class TierPolicy(BaseModel):
@@ -70,3 +70,19 @@ class Policy(BaseModel):
     # "all": every rep sees every account; "team": only accounts owned within
     # their own team (their manager's reports).
     visibility: str = Field("all", pattern="^(all|team)$")
+    # Sums of money (pipeline, digest, value) are in this ISO 4217 currency; other currencies are
+    # converted with the rates an admin keeps (`kam fx`, kam_core.fx).
+    reporting_currency: str = "USD"
+
+    @field_validator("reporting_currency", mode="before")
+    @classmethod
+    def _currency_code(cls, value: object) -> str:
+        return reporting_currency_code(value)
+
+
+def reporting_currency_code(value: object) -> str:
+    """A 3-letter currency code, upper-cased ("eur" -> "EUR"); anything else is a ValueError."""
+    code = str(value).strip().upper()
+    if len(code) != 3 or not code.isascii() or not code.isalpha():
+        raise ValueError(f"KAM_REPORTING_CURRENCY is {value!r}: it must be a 3-letter currency code such as USD")
+    return code

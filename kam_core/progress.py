@@ -1,9 +1,14 @@
 """Progress of long work (imports, the demo, exports), told to whoever is watching.
 
-The domain only says what it is doing: `track(rows, "opportunities")` around a loop, or
-`advance("accounts", 500, total=100_000)` after a batch. Nothing is shown unless a caller
-installs a reporter with `reporting(...)` (the CLI does: a progress bar on a terminal, plain
-lines otherwise), so services and tests run as before."""
+The domain only says what it is doing: `track(rows, "opportunities")` around a loop,
+`advance("accounts", 500, total=100_000)` after a batch, `tally("interactions", total=...)` for a
+loop whose items each hold several, `with step("tiers"):` around work with nothing to count.
+Nothing is shown unless a caller installs a reporter with `reporting(...)` (the CLI does: a
+progress bar on a terminal, plain lines otherwise), so services and tests run as before.
+
+A label is one line of progress. `track` announces each loop with 0 steps (so a reporter knows
+when it began and its total before the first batch); a label that has reached its total and is
+advanced again begins a new pass (two loops over different rows under one label)."""
 
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -15,11 +20,17 @@ T = TypeVar("T")
 
 class Reporter(Protocol):
     def advance(self, label: str, steps: int, total: int | None) -> None:
-        """`steps` more of `label` done (of `total`, when known)."""
+        """`steps` more of `label` done (of `total`, when known); 0 steps: it begins."""
 
 
 class _Silent:
     def advance(self, label: str, steps: int, total: int | None) -> None:
+        pass
+
+    def begin(self, label: str) -> None:
+        pass
+
+    def end(self, label: str) -> None:
         pass
 
 
@@ -38,6 +49,7 @@ def track(items: Iterable[T], label: str, *, total: int | None = None) -> Iterat
     if total is None and hasattr(items, "__len__"):
         total = len(items)  # type: ignore[arg-type]
     reporter = _reporter.get()
+    reporter.advance(label, 0, total)
     pending = 0
     for item in items:
         yield item
@@ -45,8 +57,52 @@ def track(items: Iterable[T], label: str, *, total: int | None = None) -> Iterat
         if pending == BATCH:
             reporter.advance(label, pending, total)
             pending = 0
-    if pending or total == 0:
+    if pending:
         reporter.advance(label, pending, total)
+
+
+class Tally:
+    """Counts of `label` added a few at a time (each account's interactions), told every BATCH."""
+
+    def __init__(self, label: str, total: int | None) -> None:
+        self.label, self.total, self.pending = label, total, 0
+        self._reporter = _reporter.get()
+        self._reporter.advance(label, 0, total)
+
+    def add(self, count: int) -> None:
+        self.pending += count
+        if self.pending >= BATCH:
+            self._reporter.advance(self.label, self.pending, self.total)
+            self.pending = 0
+
+    def close(self) -> None:
+        if self.pending:
+            self._reporter.advance(self.label, self.pending, self.total)
+            self.pending = 0
+
+
+@contextmanager
+def tally(label: str, *, total: int | None = None) -> Iterator[Tally]:
+    counter = Tally(label, total)
+    try:
+        yield counter
+    finally:
+        counter.close()
+
+
+@contextmanager
+def step(label: str) -> Iterator[None]:
+    """Work with nothing to count (recomputing tiers): the reporter hears when it begins and ends.
+    A reporter without `begin`/`end` simply hears nothing of it."""
+    reporter = _reporter.get()
+    begin, end = getattr(reporter, "begin", None), getattr(reporter, "end", None)
+    if begin:
+        begin(label)
+    try:
+        yield
+    finally:
+        if end:
+            end(label)
 
 
 @contextmanager

@@ -3,7 +3,7 @@
 import typer
 
 from bot.cli import accounts, bench, chat, database, demo, digest, export, importing, remind, slack, users
-from bot.cli import lost_reasons
+from bot.cli import fx, lost_reasons
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="The KAM bot: key account management in Slack.")
 app.add_typer(database.app, name="db")
@@ -11,6 +11,7 @@ app.add_typer(users.app, name="users")
 app.add_typer(importing.app, name="import")
 app.add_typer(accounts.app, name="accounts")
 app.add_typer(lost_reasons.app, name="lost-reasons")
+app.add_typer(fx.app, name="fx")
 app.add_typer(bench.app, name="bench")
 app.command("demo")(demo.demo)
 app.command("export")(export.export)

@@ -3,6 +3,7 @@
 import typer
 
 from bot.cli.common import DatabaseOption, runtime, unit_of_work
+from bot.cli.progress import shown_progress
 from kam_core.actors import Actor
 from templates import render
 
@@ -44,8 +45,9 @@ def demo(
         raise typer.Exit(1) from None
     schema.upgrade(rt.engine)
     url = rt.engine.url.render_as_string(hide_password=True)
-    with unit_of_work(rt) as session:
+    with shown_progress() as shown, unit_of_work(rt) as session:
         if if_empty and holds_data(session, kept_tables()):
+            shown.nothing_done()
             typer.echo(render("cli/demo_refused.txt.j2", found=found_since_demo(session), database=url,
                               given=database, kept=True))
             return

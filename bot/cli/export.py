@@ -23,8 +23,10 @@ def export(directory: Path = typer.Argument(..., help="A new or empty folder to 
         return _export_plans(file, database)
     from kam_core.export import export_all
 
+    from bot.cli.progress import shown_progress
+
     rt = runtime(database)
-    with unit_of_work(rt) as session:
+    with shown_progress(), unit_of_work(rt) as session:
         manifest = export_all(session, directory=directory, actor=Actor.system("export"))
     typer.echo(piece("cli/export.txt.j2", "exported", manifest=manifest, directory=str(directory)))
 

@@ -10,62 +10,149 @@ from templates import piece, render
 
 app = typer.Typer(no_args_is_help=True, help="Import accounts, people and deals. Safe to run again.")
 
+DryRunOption = typer.Option(False, "--dry-run", help="Run the whole import and print its report, then roll it "
+                            "back: nothing is written.")
 
-def _run(importer, kind: str, database: str | None, **kwargs) -> None:
+
+def _run(importer, kind: str, database: str | None, *, dry_run: bool = False, **kwargs) -> None:
+    """`importer(session, actor=, policy=, **kwargs)` in one transaction, then its report. `dry_run`: the
+    transaction is rolled back once the import has run in full."""
+    from bot.cli.progress import shown_progress
+
     rt = runtime(database)
-    with unit_of_work(rt) as session:
-        report = importer(session, actor=Actor.system(f"import:{kind}"), policy=rt.policy, **kwargs)
-    typer.echo(render("import_report.j2", report=report))
+    with shown_progress():
+        report = _in_transaction(rt, lambda session: importer(session, actor=Actor.system(f"import:{kind}"),
+                                                              policy=rt.policy, **kwargs), dry_run=dry_run)
+    typer.echo(render("import_report.j2", report=report, dry_run=dry_run))
+
+
+class _RolledBack(Exception):
+    """Leaves a dry run's transaction by an exception, so that it rolls back, carrying the result out."""
+
+    def __init__(self, result) -> None:
+        super().__init__("dry run")
+        self.result = result
+
+
+def _in_transaction(rt, work, *, dry_run: bool):
+    try:
+        with unit_of_work(rt) as session:
+            result = work(session)
+            if dry_run:
+                raise _RolledBack(result)
+    except _RolledBack as rolled_back:
+        return rolled_back.result
+    return result
 
 
 @app.command("maven")
 def maven(directory: Path = typer.Argument(..., help="Folder with accounts.csv, products.csv, "
                                            "sales_pipeline.csv and sales_teams.csv."),
-          database: str | None = DatabaseOption) -> None:
+          dry_run: bool = DryRunOption, database: str | None = DatabaseOption) -> None:
     """Maven Analytics "CRM Sales Opportunities" (its known flaws are fixed and reported)."""
     from kam_core.importers.maven import import_maven
 
-    _run(import_maven, "maven", database, directory=directory)
+    _run(import_maven, "maven", database, dry_run=dry_run, directory=directory)
 
 
 @app.command("salesforce")
-def salesforce(directory: Path = typer.Argument(..., help="Folder with Accounts.json, Contacts.json "
-                                                "and Opportunities.json (Salesforce DX data)."),
-               database: str | None = DatabaseOption) -> None:
-    """Salesforce DX sample data: accounts, contacts, opportunities."""
+def salesforce(directory: Path = typer.Argument(..., help="Folder `sf data export tree` wrote (with or without "
+                                                "--plan; also the sample data's Accounts.json, Contacts.json, "
+                                                "Opportunities.json)."),
+               timezone: str | None = typer.Option(None, "--timezone", metavar="ZONE", help=(
+                   "The org's timezone (IANA, e.g. Europe/Berlin): a date-time where a date is meant "
+                   "(CloseDate \"2025-06-30T21:16:01.000+0000\") is read as its date there. Default: "
+                   "KAM_DEFAULT_TIMEZONE.")),
+               add_stages: bool = typer.Option(False, "--add-stages", help=(
+                   "Add each stage the pipeline does not know as a new stage (won, lost or open and its "
+                   "probability as the records use it) instead of mapping it to a stage by name.")),
+               stage_map: Path | None = typer.Option(None, "--stage-map", metavar="FILE", help=(
+                   "CSV with the header source_stage,stage: which pipeline stage each of the org's stages "
+                   "goes to; wins over everything else (docs/imports.md, \"Stages\").")),
+               dry_run: bool = DryRunOption, database: str | None = DatabaseOption) -> None:
+    """A Salesforce DX export: accounts, contacts, opportunities; the org's own stages mapped to the
+    pipeline and reported."""
     from kam_core.importers.salesforce import import_salesforce
 
-    _run(import_salesforce, "salesforce", database, directory=directory)
+    def import_in_zone(session, **kwargs):
+        from bot.settings import Settings
+
+        return import_salesforce(session, timezone=timezone or Settings().default_timezone, **kwargs)
+
+    _run(import_in_zone, "salesforce", database, dry_run=dry_run, directory=directory, add_stages=add_stages,
+         stage_map=stage_map)
+
+
+@app.command("hubspot")
+def hubspot(directory: Path = typer.Argument(..., help="Folder with HubSpot's CSV exports of companies, contacts "
+                                             "and deals, under any names (each is found by its columns)."),
+            timezone: str | None = typer.Option(None, "--timezone", metavar="ZONE", help=(
+                "The HubSpot account's timezone (IANA, e.g. Europe/Berlin), in which its date-times "
+                "(\"2026-03-14 09:30\") are read as dates. Default: KAM_DEFAULT_TIMEZONE.")),
+            add_stages: bool = typer.Option(False, "--add-stages", help=(
+                "Add each deal stage the pipeline does not know as a new stage (HubSpot's default stages with "
+                "their documented probabilities) instead of mapping it to a stage by name.")),
+            stage_map: Path | None = typer.Option(None, "--stage-map", metavar="FILE", help=(
+                "CSV with the header source_stage,stage: which pipeline stage each HubSpot deal stage goes to; "
+                "wins over everything else (docs/imports.md, \"Stages\").")),
+            dry_run: bool = DryRunOption, database: str | None = DatabaseOption) -> None:
+    """HubSpot's CSV exports: companies, contacts and deals, linked by their record ids; deal stages mapped
+    to the pipeline and reported."""
+    from kam_core.importers.hubspot import import_hubspot
+
+    def import_in_zone(session, **kwargs):
+        from bot.settings import Settings
+
+        return import_hubspot(session, timezone=timezone or Settings().default_timezone, **kwargs)
+
+    _run(import_in_zone, "hubspot", database, dry_run=dry_run, directory=directory, add_stages=add_stages,
+         stage_map=stage_map)
 
 
 @app.command("accounts")
-def accounts(file: Path = typer.Argument(..., help="CSV with the header name,aliases,industry,region,"
-                                         "owner_email,revenue,profit,cost_to_serve (only name required)."),
-             database: str | None = DatabaseOption) -> None:
-    """Accounts from a CSV file; figures go to the current calendar year."""
+def accounts(file: Path = typer.Argument(..., help="CSV with the header name,aliases,industry,region,owner_email,"
+                                         "revenue,profit,cost_to_serve,currency (only name required), or any "
+                                         "CRM's export read through --map."),
+             column_map: list[str] = typer.Option([], "--map", metavar='FIELD="COLUMN"', help=(
+                 'Which column of the file feeds a field, e.g. --map name="Company Name" --map '
+                 'revenue="Annual Revenue" (once per field; the columns not mapped are then ignored). Fields: '
+                 "name, aliases, industry, region, owner_email, revenue, profit, cost_to_serve, currency.")),
+             dry_run: bool = DryRunOption, database: str | None = DatabaseOption) -> None:
+    """Accounts from a CSV file; figures go to the current calendar year, in the row's currency (else the
+    reporting currency). Every bad row is reported, and nothing is written while any is."""
     from kam_core.importers.accounts_csv import import_accounts_csv
+    from kam_core.importers.source import parse_column_map
 
-    _run(import_accounts_csv, "accounts", database, file=file)
+    def import_mapped(session, **kwargs):  # the map read in the transaction, so its errors read as any import's
+        return import_accounts_csv(session, columns=parse_column_map(column_map), **kwargs)
+
+    _run(import_mapped, "accounts", database, dry_run=dry_run, file=file)
 
 
 @app.command("plans")
 def plans(file: Path = typer.Argument(..., help="CSV with one row per plan part: record (plan, objective, action "
                                       "or review), account, period_start, ... (docs/imports.md; `kam export "
                                       "plans FILE.csv` writes one)."),
-          database: str | None = DatabaseOption) -> None:
+          dry_run: bool = DryRunOption, database: str | None = DatabaseOption) -> None:
     """Account plans, their objectives, actions and reviews from a CSV file (all rows checked first)."""
     from kam_core.importers.plans_csv import import_plans_csv
 
-    _run(import_plans_csv, "plans", database, file=file)
+    _run(import_plans_csv, "plans", database, dry_run=dry_run, file=file)
 
 
 @app.command("export")
 def export_folder(directory: Path = typer.Argument(..., help="A folder written by `kam export`."),
-                  database: str | None = DatabaseOption) -> None:
+                  dry_run: bool = DryRunOption, database: str | None = DatabaseOption) -> None:
     """Restore a `kam export` folder into an empty database at the same schema revision (all or nothing)."""
     from kam_core.importers.export_import import import_export
 
+    from bot.cli.progress import shown_progress
+
     rt = runtime(database)
-    with unit_of_work(rt) as session:
-        report = import_export(session, directory=directory, actor=Actor.system("import:export"))
+    with shown_progress():
+        report = _in_transaction(rt, lambda session: import_export(session, directory=directory,
+                                                                   actor=Actor.system("import:export")),
+                                 dry_run=dry_run)
+    if dry_run:
+        typer.echo(piece("import_report.j2", "dry_run_header"))
     typer.echo(piece("cli/export.txt.j2", "restored", report=report))

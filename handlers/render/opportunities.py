@@ -2,7 +2,7 @@ from handlers.ids import ActionId, BlockId, CallbackId
 from handlers.render import Message
 from handlers.render.blocks import MESSAGE_BLOCK_LIMIT, actions, button, clip, context, header, section
 from handlers.render.opportunity_forms import deal_buttons
-from kam_core.opportunities.schemas import OpportunityView, StageView
+from kam_core.opportunities.schemas import OpportunityView, PipelineTotals, StageView
 from templates import piece
 
 T = "slack/opportunities.j2"
@@ -24,14 +24,16 @@ def _row(o: OpportunityView, n: int) -> list[dict]:
             actions(*deal_buttons(o, n), block_id=f"{LIST_ROW}{o.id}")]
 
 
-def opportunities_message(account_name: str, opportunities: list[OpportunityView]) -> Message:
+def opportunities_message(account_name: str, opportunities: list[OpportunityView],
+                          totals: PipelineTotals | None = None) -> Message:
     """The account's open deals in the order given, as many as fit in one message; buttons on each the
-    viewer may change, and a line up front saying who can change the others."""
+    viewer may change, their sum in the reporting currency (`totals`), and a line up front saying who can
+    change the others."""
     if not opportunities:
         text = piece(T, "no_deals", account_name=account_name)
         return Message(text=text, blocks=[section(text)])
     blocks = [header(piece(T, "title", account_name=account_name)),
-              section(piece(T, "intro", count=len(opportunities)))]
+              section(piece(T, "intro", count=len(opportunities), total=totals))]
     room = MESSAGE_BLOCK_LIMIT - len(blocks) - 2  # kept for "who can" and "and N more"
     rows: list[dict] = []
     listed: list[OpportunityView] = []

@@ -10,6 +10,7 @@ from kam_core.accounts.models import Account, AccountProduct, AccountTeamMember,
 from kam_core.accounts.schemas import AccountCard, ContactView, LastTouch, PersonRef, TeamMemberView
 from kam_core.actors import Actor
 from kam_core.enums import BuyingRole, FollowUpStatus
+from kam_core.fx.service import load_rates
 from kam_core.interactions.models import FollowUp, Interaction
 from kam_core.interactions.service import follow_up_view
 from kam_core.people.models import Person
@@ -43,7 +44,8 @@ def account_card(session: Session, *, actor: Actor, account_id: int, policy: Pol
         parent_name=account.parent.name if account.parent else None, tier=account.tier,
         why=explain_tier(session, account_id=account.id, policy=policy), owner=person_ref(account.owner),
         team=team,
-        pipeline=pipeline_by_account(session, [account.id]).get(account.id, PipelineTotals()),
+        pipeline=pipeline_by_account(session, [account.id], rates=load_rates(
+            session, reporting=policy.reporting_currency)).get(account.id, PipelineTotals()),
         plan_health=plan_health_by_account(session, [account.id], policy=policy, today=today).get(account.id),
         last_touch=last_touch, cadence_days=cadence,
         overdue_touch=last_touch is None or last_touch.days_since > cadence,

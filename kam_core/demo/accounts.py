@@ -16,6 +16,7 @@ from kam_core.accounts.models import Account, AccountAlias
 from kam_core.demo import names
 from kam_core.demo.context import Context, Staff
 from kam_core.enums import AccountStatus, SizeSegment, Tier
+from kam_core.progress import track
 from kam_core.tiers.ranking import rank_accounts
 
 CHINESE_SHARE = 0.4
@@ -47,7 +48,7 @@ class AccountSeed:
 def plan_accounts(ctx: Context, count: int) -> list[AccountSeed]:
     companies = _companies(ctx, count)
     seeds = []
-    for index, (company, parent_index) in enumerate(companies):
+    for index, (company, parent_index) in enumerate(track(companies, "accounts")):
         status = AccountStatus.existing if index < _famous_count(count) else ctx.rng.choice(STATUSES)
         group = 0 if company.country == "China" else REGION_GROUP.get(company.region, 3)
         seed = AccountSeed(id=index + 1, company=company, status=status, group=group,

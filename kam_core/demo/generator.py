@@ -14,6 +14,7 @@ from the snapshot the demo leaves in its audit_log row with action "demo").
 
 import random
 import time
+from contextlib import nullcontext
 from datetime import date
 
 from sqlalchemy import select
@@ -38,6 +39,7 @@ from kam_core.opportunities.models import Stage
 from kam_core.people.models import Person
 from kam_core.permissions import Action, require
 from kam_core.policy import Policy
+from kam_core.progress import step, tally
 from kam_core.tiers.service import recompute_tiers
 
 DEMO_DOMAIN = "demo.kam.test"
@@ -67,7 +69,8 @@ def generate_demo(session: Session, *, actor: Actor, policy: Policy, size: DemoS
         found = found_since_demo(session)
         if found.anything:
             raise DemoWouldReplace(found)
-    wipe(session)
+    with step("wipe") if replaced else nullcontext():
+        wipe(session)
     writer = BulkWriter(session, data_tables())
     ctx = Context(rng=random.Random(seed), today=today or utcnow().date(), writer=writer, policy=policy)
     _load_stages(session, ctx)
@@ -77,14 +80,20 @@ def generate_demo(session: Session, *, actor: Actor, policy: Policy, size: DemoS
     write_accounts(ctx, seeds)
     touches = _share_out(ctx, seeds, size.interactions, TOUCH_WEIGHT, minimum_for_featured=1)
     deals = _share_out(ctx, seeds, size.opportunities, DEAL_WEIGHT, minimum_for_featured=0)
-    for account, interactions, opportunities in zip(seeds, touches, deals, strict=True):
-        write_activity(ctx, account, interactions, opportunities)
+    with tally("interactions", total=size.interactions) as told_interactions, \
+            tally("opportunities", total=size.opportunities) as told_opportunities:
+        for account, interactions, opportunities in zip(seeds, touches, deals, strict=True):
+            write_activity(ctx, account, interactions, opportunities)
+            told_interactions.add(interactions)
+            told_opportunities.add(opportunities)
     writer.flush()
     writer.sync_sequences()
     bump_all(session)  # bulk inserts bypass the ORM hook that would do it
-    refresh_statistics(session)
-    tiers = recompute_tiers(session, policy=policy, actor=actor, now=utcnow())
-    session.flush()
+    with step("statistics"):
+        refresh_statistics(session)
+    with step("tiers"):
+        tiers = recompute_tiers(session, policy=policy, actor=actor, now=utcnow())
+        session.flush()
     record(session, actor=actor, action=DEMO_ACTION, entity="database", entity_id=None,
            changes={"seed": seed, **size.model_dump(), "people": len(ctx.staff_by_id), "tables": snapshot(session)})
     session.flush()

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from kam_core import models
 from kam_core.base import UTCDateTime
+from kam_core.progress import advance
 
 # The pipeline stages (migration 0001) and the lost reasons (0005) come with the schema; the demo uses
 # them and keeps them, and a database holding only them is empty.
@@ -116,6 +117,7 @@ class BulkWriter:
                 self.session.execute(insert(table), rows[start:start + CHUNK_ROWS])
         self.seconds[table.name] += time.perf_counter() - started
         self.counts[table.name] += len(rows)
+        advance("rows written", len(rows))
 
     def _insert_sqlite(self, table: Table, rows: list[dict]) -> None:
         """The same INSERT, executed by the driver with values converted by the column types' own

@@ -22,6 +22,7 @@ class PipelineRow(NamedTuple):
     owner_id: int
     stage_id: int
     lever: object
+    currency: str
     count: int
     amount: Decimal
     amount_x_probability: Decimal
@@ -69,8 +70,8 @@ def pipeline_rows(deals: list, moves: Moves, stages: dict[int, Stage], moment: d
         own = None if moves.moved_after(deal.id, moment) else deal.probability
         probability = own if own is not None else stage.default_probability
         amount = Decimal(deal.amount)
-        found.append(PipelineRow(owner_id=deal.owner_id, stage_id=stage.id, lever=deal.lever, count=1, amount=amount,
-                                 amount_x_probability=amount * probability))
+        found.append(PipelineRow(owner_id=deal.owner_id, stage_id=stage.id, lever=deal.lever, currency=deal.currency,
+                                 count=1, amount=amount, amount_x_probability=amount * probability))
     return found
 
 

@@ -46,6 +46,7 @@ from kam_core.digests.team import ManagerWeek, Teams, load_teams
 from kam_core.digests.week import WeekState, parse_week
 from kam_core.enums import PlanHealth
 from kam_core.errors import NotFound
+from kam_core.fx.service import Rates, currency_code, load_rates
 from kam_core.opportunities.service import CENT, NO_LEVER
 from kam_core.permissions import Action, may_see_team, require
 from kam_core.plans.health import assess
@@ -80,6 +81,7 @@ class _Shared:
 
     stages: dict
     later_moves: Moves
+    rates: Rates  # into the reporting currency every sum is in
 
 
 def build_digest(session: Session, *, actor: Actor, policy: Policy, manager_id: int, week: str,
@@ -101,11 +103,11 @@ def build_digests(session: Session, *, actor: Actor, policy: Policy, week: str, 
                        now=now or utcnow())
     if not teams.managers:
         return []
-    shares, shared = _gather(session, teams)
+    shares, shared = _gather(session, teams, load_rates(session, reporting=policy.reporting_currency))
     return [_digest(teams, manager_id, share, shared, policy, top) for manager_id, share in shares.items()]
 
 
-def _gather(session: Session, teams: Teams) -> tuple[dict[int, "_Rows"], _Shared]:
+def _gather(session: Session, teams: Teams, rates: Rates) -> tuple[dict[int, "_Rows"], _Shared]:
     members, window, since = teams.members_query, teams.window, teams.earliest_as_of
     shares: dict = {m: _Rows() for m in teams.managers}
 
@@ -143,7 +145,8 @@ def _gather(session: Session, teams: Teams) -> tuple[dict[int, "_Rows"], _Shared
     for share, row in spread(queries.complaints(session, members, window), timed=True):
         share.complaints.append(row)
     return shares, _Shared(stages=queries.stages(session), later_moves=Moves(queries.moves_since(session, members,
-                                                                                                   since)))
+                                                                                                   since)),
+                           rates=rates)
 
 
 def _digest(teams: Teams, manager_id: int, rows: _Rows, shared: _Shared, policy: Policy, top: int) -> DigestData:
@@ -153,11 +156,11 @@ def _digest(teams: Teams, manager_id: int, rows: _Rows, shared: _Shared, policy:
         manager_id=person.id, manager_name=person.name, manager_email=person.email,
         slack_user_id=person.slack_user_id, timezone=manager.timezone, language=person.language, week=teams.week,
         week_start=teams.first_day, week_end=teams.last_day, state=manager.state, as_of=manager.as_of,
-        team_size=len(manager.members), accounts=rows.accounts,
+        team_size=len(manager.members), accounts=rows.accounts, currency=shared.rates.reporting,
     )
     if manager.state == WeekState.future:
         return DigestData(**heading)  # nothing has happened yet: no figure is made up
-    stages, moves, moment = shared.stages, shared.later_moves, manager.as_of
+    stages, moves, moment, rates = shared.stages, shared.later_moves, manager.as_of, shared.rates
 
     def stage_then(row) -> int:
         return moves.stage_at(row.id, row.stage_id, moment)
@@ -166,7 +169,8 @@ def _digest(teams: Teams, manager_id: int, rows: _Rows, shared: _Shared, policy:
     pipeline = rows.pipeline + as_of.pipeline_rows(rows.unsettled, moves, stages, moment)
     return DigestData(
         **heading,
-        movement=_movement(rows, slipped, stages, stage_then, top), pipeline=_pipeline(pipeline, stages),
+        movement=_movement(rows, slipped, stages, stage_then, top, rates.on(manager.as_of_day)),
+        pipeline=_pipeline(pipeline, stages, rates.on(manager.as_of_day)),
         untouched=_untouched(rows.key, manager, teams, policy, top),
         plans=_plans(rows.plans, manager, teams, policy, top),
         follow_ups=_follow_ups(rows.follow_ups, manager, teams, top), tier_changes=_tier_changes(rows.tiers, top),
@@ -179,22 +183,26 @@ def _top(items: list, key, top: int) -> tuple[list, int]:
     return sorted(items, key=key)[:top], len(items)
 
 
-def _deal(row, stages: dict, *, stage_id: int | None = None, from_stage: int | None = None) -> DealItem:
+def _deal(row, stages: dict, rates: Rates, *, stage_id: int | None = None,
+          from_stage: int | None = None) -> DealItem:
+    foreign = currency_code(row.currency) != rates.reporting
     return DealItem(opportunity_id=row.id, name=row.name, account_id=row.account_id, account_name=row.account_name,
                     owner_name=row.deal_owner_name, amount=row.amount, currency=row.currency,
                     stage=stages[stage_id or row.stage_id].name,
                     from_stage=stages[from_stage].name if from_stage in stages else None,
-                    expected_close_date=row.expected_close_date)
+                    expected_close_date=row.expected_close_date,
+                    reporting_currency=rates.reporting if foreign else None,
+                    reporting_amount=rates.convert(row.amount, row.currency) if foreign else None)
 
 
-def _deals(found: list, stages: dict, top: int) -> Section[DealItem]:
-    """`found` holds (row, to stage, from stage); biggest deals first."""
+def _deals(found: list, stages: dict, top: int, rates: Rates) -> Section[DealItem]:
+    """`found` holds (row, to stage, from stage); biggest deals first (by their own amounts)."""
     chosen, total = _top(found, lambda f: (-f[0].amount, f[0].id), top)
-    return Section[DealItem](items=[_deal(r, stages, stage_id=to, from_stage=fr) for r, to, fr in chosen],
+    return Section[DealItem](items=[_deal(r, stages, rates, stage_id=to, from_stage=fr) for r, to, fr in chosen],
                              total=total)
 
 
-def _movement(rows: _Rows, slipped: list, stages: dict, stage_then, top: int) -> Movement:
+def _movement(rows: _Rows, slipped: list, stages: dict, stage_then, top: int, rates: Rates) -> Movement:
     """New and slipped deals are shown in the stage they were in at the digest's moment (`stage_then`)."""
     advanced, won, lost = [], [], []
     for first_from, last in rows.moves.values():
@@ -206,29 +214,50 @@ def _movement(rows: _Rows, slipped: list, stages: dict, stage_then, top: int) ->
             lost.append((last, to.id, first_from))
         elif to.is_open and before is not None and to.position > before.position:
             advanced.append((last, to.id, first_from))
+    new_total = rates.total((r.amount, r.currency) for r in rows.new)
+    won_total = rates.total((f[0].amount, f[0].currency) for f in won)
+    lost_total = rates.total((f[0].amount, f[0].currency) for f in lost)
     return Movement(
-        new=_deals([(r, stage_then(r), None) for r in rows.new], stages, top),
-        new_amount=sum((r.amount for r in rows.new), Decimal(0)),
-        advanced=_deals(advanced, stages, top),
-        slipped=_deals([(r, stage_then(r), None) for r in slipped], stages, top),
-        won=_deals(won, stages, top), won_amount=sum((f[0].amount for f in won), Decimal(0)),
-        lost=_deals(lost, stages, top), lost_amount=sum((f[0].amount for f in lost), Decimal(0)),
+        new=_deals([(r, stage_then(r), None) for r in rows.new], stages, top, rates),
+        new_amount=new_total.amount, new_excluded=new_total.excluded,
+        advanced=_deals(advanced, stages, top, rates),
+        slipped=_deals([(r, stage_then(r), None) for r in slipped], stages, top, rates),
+        won=_deals(won, stages, top, rates), won_amount=won_total.amount, won_excluded=won_total.excluded,
+        lost=_deals(lost, stages, top, rates), lost_amount=lost_total.amount, lost_excluded=lost_total.excluded,
     )
 
 
-def _pipeline(found: list, stages: dict) -> WeightedPipeline:
-    by_stage: dict = defaultdict(lambda: [0, Decimal(0), Decimal(0)])
-    by_lever: dict = defaultdict(lambda: [0, Decimal(0), Decimal(0)])
-    total = [0, Decimal(0), Decimal(0)]
-    for row in found:
-        for bucket in (by_stage[row.stage_id], by_lever[row.lever or None], total):
-            bucket[0] += row.count
-            bucket[1] += Decimal(row.amount)
-            bucket[2] += Decimal(row.amount_x_probability)
+@dataclass
+class _Cell:
+    """A pipeline line being summed: amounts in the reporting currency, deals without a rate counted apart."""
 
-    def line(label: str, cell: list, **extra) -> PipelineLine:
-        return PipelineLine(label=label, count=cell[0], amount=cell[1].quantize(CENT),
-                            weighted_amount=(cell[2] / 100).quantize(CENT), **extra)
+    count: int = 0
+    amount: Decimal = Decimal(0)
+    amount_x_probability: Decimal = Decimal(0)
+    native: dict = field(default_factory=lambda: defaultdict(Decimal))
+    excluded: dict = field(default_factory=lambda: defaultdict(int))
+
+
+def _pipeline(found: list, stages: dict, rates: Rates) -> WeightedPipeline:
+    by_stage: dict = defaultdict(_Cell)
+    by_lever: dict = defaultdict(_Cell)
+    total = _Cell()
+    for row in found:
+        code = currency_code(row.currency)
+        rate = rates.rate(code)
+        for bucket in (by_stage[row.stage_id], by_lever[row.lever or None], total):
+            bucket.count += row.count
+            bucket.native[code] += Decimal(row.amount)
+            if rate is None:
+                bucket.excluded[code] += row.count
+            else:
+                bucket.amount += Decimal(row.amount) * rate
+                bucket.amount_x_probability += Decimal(row.amount_x_probability) * rate
+
+    def line(label: str, cell: _Cell, **extra) -> PipelineLine:
+        return PipelineLine(label=label, count=cell.count, amount=cell.amount.quantize(CENT),
+                            weighted_amount=(cell.amount_x_probability / 100).quantize(CENT),
+                            native=dict(cell.native), excluded=dict(cell.excluded), **extra)
 
     def lever_label(lever) -> str:
         return lever.value if lever else NO_LEVER
@@ -237,7 +266,8 @@ def _pipeline(found: list, stages: dict) -> WeightedPipeline:
         total=line("total", total),
         by_stage=[line(stages[s].name, c) for s, c in sorted(by_stage.items(), key=lambda i: stages[i[0]].position)],
         by_lever=[line(lever_label(lever), c, lever=lever)
-                  for lever, c in sorted(by_lever.items(), key=lambda i: (-i[1][2], lever_label(i[0])))],
+                  for lever, c in sorted(by_lever.items(),
+                                         key=lambda i: (-i[1].amount_x_probability, lever_label(i[0])))],
     )
 
 

@@ -79,18 +79,19 @@ def _moved_since(since: datetime) -> Select:
 
 
 def settled_pipeline(session: Session, members: Select, since: datetime):
-    """Open pipeline per (owner, stage, lever) of the deals that existed before `since` and have not
-    moved since: their stage now is their stage at every moment from `since` on. Count, amount and
+    """Open pipeline per (owner, stage, lever, currency) of the deals that existed before `since` and have
+    not moved since: their stage now is their stage at every moment from `since` on. Count, amount and
     amount × probability."""
     probability = func.coalesce(Opportunity.probability, Stage.default_probability)
     return session.execute(
-        select(Account.owner_id, Opportunity.stage_id, Opportunity.lever, func.count().label("count"),
+        select(Account.owner_id, Opportunity.stage_id, Opportunity.lever, Opportunity.currency,
+               func.count().label("count"),
                func.coalesce(func.sum(Opportunity.amount), 0).label("amount"),
                func.coalesce(func.sum(Opportunity.amount * probability), 0).label("amount_x_probability"))
         .join(Account).join(Stage, Stage.id == Opportunity.stage_id)
         .where(Account.owner_id.in_(members), Stage.is_open, Opportunity.created_at < since,
                Opportunity.id.not_in(_moved_since(since)))
-        .group_by(Account.owner_id, Opportunity.stage_id, Opportunity.lever)).all()
+        .group_by(Account.owner_id, Opportunity.stage_id, Opportunity.lever, Opportunity.currency)).all()
 
 
 def unsettled_deals(session: Session, members: Select, since: datetime, until: datetime):
@@ -98,7 +99,7 @@ def unsettled_deals(session: Session, members: Select, since: datetime, until: d
     created in between, or moved since `since`, whatever its stage now."""
     return session.execute(
         select(Opportunity.id, Account.owner_id, Opportunity.stage_id, Opportunity.lever, Opportunity.amount,
-               Opportunity.probability, Opportunity.created_at)
+               Opportunity.currency, Opportunity.probability, Opportunity.created_at)
         .join(Account)
         .where(Account.owner_id.in_(members), Opportunity.created_at < until,
                or_(Opportunity.created_at >= since, Opportunity.id.in_(_moved_since(since))))).all()

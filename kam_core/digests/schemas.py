@@ -40,25 +40,36 @@ class DealItem(BaseModel):
     stage: str
     from_stage: str | None = None  # advanced: where it came from
     expected_close_date: date | None = None  # slipped: the date that passed
+    # Where the deal's currency is not the reporting one: its amount in that (None: no rate, kam_core.fx).
+    reporting_currency: str | None = None
+    reporting_amount: Decimal | None = None
 
 
 class Movement(BaseModel):
+    """The amounts are in the digest's (reporting) currency; *_excluded: deals left out of them for want
+    of a rate, per currency (kam_core.fx)."""
+
     new: Section[DealItem] = Section()
     new_amount: Decimal = Decimal(0)
+    new_excluded: dict[str, int] = {}
     advanced: Section[DealItem] = Section()
     slipped: Section[DealItem] = Section()
     won: Section[DealItem] = Section()
     won_amount: Decimal = Decimal(0)
+    won_excluded: dict[str, int] = {}
     lost: Section[DealItem] = Section()
     lost_amount: Decimal = Decimal(0)
+    lost_excluded: dict[str, int] = {}
 
 
 class PipelineLine(BaseModel):
     label: str
     lever: Lever | None = None  # by lever: the lever (None: deals without one)
-    count: int = 0
+    count: int = 0  # every open deal, those without a rate too
     amount: Decimal = Decimal(0)
     weighted_amount: Decimal = Decimal(0)
+    native: dict[str, Decimal] = {}  # the amounts in the deals' own currencies
+    excluded: dict[str, int] = {}  # deals left out of the amounts for want of a rate, per currency
 
 
 class WeightedPipeline(BaseModel):
@@ -135,7 +146,7 @@ class DigestData(BaseModel):
     as_of: datetime  # aware UTC: the week's end, or now in a current week
     team_size: int
     accounts: int
-    currency: str = "USD"
+    currency: str = "USD"  # the reporting currency every sum is in (KAM_REPORTING_CURRENCY)
     movement: Movement = Movement()
     pipeline: WeightedPipeline = WeightedPipeline()
     untouched: Section[UntouchedItem] = Section()

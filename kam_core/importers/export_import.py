@@ -25,6 +25,7 @@ from kam_core.demo.writer import KEPT_TABLES, holds_data
 from kam_core.errors import ImportFailed
 from kam_core.export import FORMAT, MANIFEST, Manifest, file_name, has_json, revision_of, tables
 from kam_core.permissions import Action, require
+from kam_core.progress import advance, step, track
 
 CHUNK_ROWS = 5_000
 
@@ -55,14 +56,18 @@ def import_export(session: Session, *, directory: Path, actor: Actor) -> Restore
                            tables=sorted(unknown))
     loaded = {table.name: read_table(directory, table, manifest) for table in tables()}
 
+    advance("rows written", 0, total=manifest.total_rows)
     for table in tables():  # parents first
         if table.name in KEPT_TABLES:
             session.execute(delete(table))  # the migrations' default pipeline and lost reasons give way to the export's
         for start in range(0, len(loaded[table.name]), CHUNK_ROWS):
-            session.execute(insert(table), loaded[table.name][start:start + CHUNK_ROWS])
+            chunk = loaded[table.name][start:start + CHUNK_ROWS]
+            session.execute(insert(table), chunk)
+            advance("rows written", len(chunk), total=manifest.total_rows)
     _continue_numbering(session)
     bump_all(session)  # every process reloads its name index and pipeline figures
-    refresh_statistics(session)
+    with step("statistics"):
+        refresh_statistics(session)
     counts = {name: len(rows) for name, rows in loaded.items()}
     record(session, actor=actor, action="restore_export", entity="database", entity_id=None,
            changes={"directory": str(directory), "schema_revision": revision, "rows": sum(counts.values())})
@@ -98,7 +103,7 @@ def read_table(directory: Path, table: Table, manifest: Manifest) -> list[dict]:
     records = _json_records(path) if has_json(table) else _csv_records(path)
     columns = {column.name for column in table.c}
     rows = []
-    for number, raw in records:
+    for number, raw in track(records, "rows read", total=manifest.total_rows):
         missing, extra = columns - set(raw), set(raw) - columns
         if missing or extra:
             field = sorted(missing or extra)[0]

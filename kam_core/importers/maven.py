@@ -44,6 +44,7 @@ from kam_core.opportunities.models import Opportunity, Stage
 from kam_core.people.service import upsert_imported_person
 from kam_core.permissions import Action, require
 from kam_core.policy import Policy
+from kam_core.progress import track
 
 SOURCE = "maven"
 STAGES = {"Prospecting": "Prospecting", "Engaging": "Qualification", "Won": "Closed Won", "Lost": "Closed Lost"}
@@ -125,7 +126,7 @@ def _accounts(session: Session, data: MavenData, people: dict, report: ReportBui
                 won_value[deal.account][deal.agent] += deal.value
     index = AccountIndex(session)
     accounts = {}
-    for name, row in data.accounts.items():
+    for name, row in track(data.accounts.items(), "accounts"):
         account, created = index.get_or_create(name)
         owner = _owner(won_value.get(name) or deal_count.get(name) or {})
         changed = align(account, {
@@ -190,7 +191,7 @@ def _opportunities(session: Session, data: MavenData, accounts: dict, people: di
         if deal.account and deal.stage == "Won":
             wins[deal.account].append((deal.closed_on, deal.product))
     existing = {o.external_id: o for o in session.scalars(select(Opportunity).where(Opportunity.source == SOURCE))}
-    for deal in data.deals:
+    for deal in track(data.deals, "opportunities"):
         if deal.account is None:
             report.skip("opportunities", "no_account", example=deal.id)
             continue

@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from kam_core.enums import Tier
+from kam_core.tiers.schemas import RecomputeReport
 
 MAX_EXAMPLES = 3
 
@@ -41,6 +42,8 @@ class ImportReport(BaseModel):
     fixes: list[Issue]
     notes: list[Issue]
     tiers: dict[Tier, int] | None = None
+    # What the recompute after the import did to tiers (moves, overrides kept): kam_core.tiers.
+    tier_moves: RecomputeReport | None = None
 
     def issue(self, kind: str, code: str) -> Issue | None:
         """The skip, fix or note with this reason code (tests and callers look them up)."""

@@ -93,12 +93,29 @@ def upsert_value(session: Session, values: dict[tuple[int, str], AccountValue], 
         report.changed("values", (account.id, period), created=False, changed=align(row, wanted))
 
 
+def upsert_figures(session: Session, values: dict[tuple[int, str], AccountValue], report: ReportBuilder, *,
+                   account: Account, period: str, wanted: dict[str, Any]) -> None:
+    """upsert_value for figures a person gives (docs/value.md, "Revenue and profit go together"): a new
+    revenue without a profit clears the stored profit, which was stated with another revenue, and a
+    new profit without a revenue keeps the stored revenue; both are said in the report."""
+    stored = values.get((account.id, period))
+    if stored is not None and "revenue" in wanted and "profit_contribution" not in wanted:
+        if stored.profit_contribution is not None and stored.revenue != wanted["revenue"]:
+            wanted = {**wanted, "profit_contribution": None}
+            report.note("values", "profit_cleared", example=account.name, period=period)
+    elif stored is not None and "profit_contribution" in wanted and "revenue" not in wanted:
+        if stored.profit_contribution != wanted["profit_contribution"]:
+            report.note("values", "revenue_kept", example=account.name, period=period)
+    upsert_value(session, values, report, account=account, period=period, wanted=wanted)
+
+
 def finish(session: Session, report: ReportBuilder, *, actor: Actor, policy: Policy,
            now: datetime | None = None) -> ImportReport:
     """Recompute tiers so they are current, audit the run, return the report."""
     session.flush()
     tiers = recompute_tiers(session, policy=policy, actor=actor, now=now)
     result = report.build(tiers=tiers.counts)
+    result.tier_moves = tiers
     audit_run(session, report.source, result, kind=report.kind, actor=actor)
     return result
 

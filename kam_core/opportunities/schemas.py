@@ -55,17 +55,39 @@ class OpportunityView(BaseModel):
     # A lost deal's reason (from the list an admin keeps) and the rep's own words.
     lost_reason: str | None = None
     lost_note: str | None = None
+    # Set where the deal's currency is not the reporting one and rates were at hand: the amounts in the
+    # reporting currency (None: no rate for the deal's currency, kam_core.fx).
+    reporting_currency: str | None = None
+    reporting_amount: Decimal | None = None
+    reporting_weighted: Decimal | None = None
 
 
 class PipelineTotals(BaseModel):
+    """Open deals counted, their amounts summed in `currency` (the reporting currency, kam_core.fx)."""
+
     count: int = 0
     amount: Decimal = Decimal(0)
     weighted_amount: Decimal = Decimal(0)
+    currency: str = "USD"
+    # The amounts in the deals' own currencies, so a sum of EUR deals can read "50k EUR (≈ 54k USD)".
+    native: dict[str, Decimal] = {}
+    # Deals left out of amount and weighted_amount for want of a rate: currency -> how many (counted in `count`).
+    excluded: dict[str, int] = {}
 
     def add(self, other: "PipelineTotals") -> None:
         self.count += other.count
         self.amount += other.amount
         self.weighted_amount += other.weighted_amount
+        self.currency = other.currency
+        self.native = _merged(self.native, other.native)
+        self.excluded = _merged(self.excluded, other.excluded)
+
+
+def _merged(mine: dict, theirs: dict) -> dict:
+    merged = dict(mine)
+    for key, value in theirs.items():
+        merged[key] = merged.get(key, 0) + value
+    return merged
 
 
 class PipelineGroup(BaseModel):

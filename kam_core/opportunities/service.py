@@ -28,6 +28,7 @@ from kam_core.accounts.models import Account, AccountTeamMember
 from kam_core.actors import Actor
 from kam_core.audit.service import last_changed_by, record
 from kam_core.errors import Conflict, NotFound
+from kam_core.fx.service import Rates, currency_code, load_rates
 from kam_core.opportunities.models import Opportunity, Stage, StageChange
 from kam_core.opportunities.priority import QUADRANT_ORDER, high_value_threshold, quadrant
 from kam_core.opportunities.schemas import (
@@ -50,8 +51,20 @@ def weighted(amount: Decimal, probability: int) -> Decimal:
     return (Decimal(amount) * probability / 100).quantize(CENT)
 
 
+def _in_reporting(opportunity: Opportunity, probability: int, rates: Rates | None) -> dict:
+    """The deal's amounts in the reporting currency, where that is not the deal's own (and rates are known)."""
+    if rates is None or currency_code(opportunity.currency) == rates.reporting:
+        return {}
+    rate = rates.rate(opportunity.currency)
+    if rate is None:
+        return {"reporting_currency": rates.reporting}
+    amount = Decimal(opportunity.amount) * rate
+    return {"reporting_currency": rates.reporting, "reporting_amount": amount.quantize(CENT),
+            "reporting_weighted": (amount * probability / 100).quantize(CENT)}
+
+
 def view(opportunity: Opportunity, *, high_value: Decimal, policy: Policy, today: date,
-         may_move: bool = False) -> OpportunityView:
+         may_move: bool = False, rates: Rates | None = None) -> OpportunityView:
     stage = opportunity.stage
     probability = opportunity.effective_probability
     close = opportunity.expected_close_date
@@ -71,7 +84,7 @@ def view(opportunity: Opportunity, *, high_value: Decimal, policy: Policy, today
         overdue=stage.is_open and days_to_close is not None and days_to_close < 0, may_move=may_move,
         product_id=opportunity.product_id, own_probability=opportunity.probability,
         lost_reason=opportunity.lost_reason.name if opportunity.lost_reason else None, lost_note=opportunity.lost_note,
-        is_won=stage.is_won, is_lost=stage.is_lost,
+        is_won=stage.is_won, is_lost=stage.is_lost, **_in_reporting(opportunity, probability, rates),
     )
 
 
@@ -104,9 +117,25 @@ def open_opportunities(session: Session, *, actor: Actor, account_id: int, polic
     ).unique()
     high_value = high_value_threshold(session, policy.priority)
     team = account_team_ids(session, account_id)
-    views = [view(o, high_value=high_value, policy=policy, today=today, may_move=may_move(actor, o, account_team=team))
-             for o in rows]
+    rates = load_rates(session, reporting=policy.reporting_currency)
+    views = [view(o, high_value=high_value, policy=policy, today=today, may_move=may_move(actor, o, account_team=team),
+                  rates=rates) for o in rows]
     return sorted(views, key=lambda v: (QUADRANT_ORDER[v.quadrant], -v.amount, v.id))
+
+
+def pipeline_of(views: list[OpportunityView], *, reporting: str) -> PipelineTotals:
+    """The open pipeline of deals already listed (open_opportunities), in the reporting currency: no query."""
+    totals = PipelineTotals(currency=currency_code(reporting))
+    for deal in views:
+        same = currency_code(deal.currency) == totals.currency
+        amount = deal.amount if same else deal.reporting_amount
+        cell = PipelineTotals(count=1, currency=totals.currency, native={currency_code(deal.currency): deal.amount})
+        if amount is None:
+            cell.excluded = {currency_code(deal.currency): 1}
+        else:
+            cell.amount, cell.weighted_amount = amount, deal.weighted_amount if same else deal.reporting_weighted
+        totals.add(cell)
+    return totals
 
 
 def opportunity_detail(session: Session, *, actor: Actor, opportunity_id: int, policy: Policy,
@@ -118,39 +147,55 @@ def opportunity_detail(session: Session, *, actor: Actor, opportunity_id: int, p
         raise NotFound(what="opportunity", name=str(opportunity_id))
     visible_account(session, actor=actor, account_id=opportunity.account_id, policy=policy)
     return view(opportunity, high_value=high_value_threshold(session, policy.priority), policy=policy, today=today,
-                may_move=may_move(actor, opportunity))
+                may_move=may_move(actor, opportunity),
+                rates=load_rates(session, reporting=policy.reporting_currency))
 
 
 def _pipeline_columns():
+    """Grouped by currency too (the callers add Opportunity.currency to their GROUP BY): each group is
+    converted to the reporting currency at its rate (_totals)."""
     probability = func.coalesce(Opportunity.probability, Stage.default_probability)
     return (
+        Opportunity.currency,
         func.count(Opportunity.id).label("count"),
         func.coalesce(func.sum(Opportunity.amount), 0).label("amount"),
         func.coalesce(func.sum(Opportunity.amount * probability), 0).label("amount_x_probability"),
     )
 
 
-def _totals(row) -> PipelineTotals:
-    return PipelineTotals(count=row.count, amount=Decimal(row.amount).quantize(CENT),
-                          weighted_amount=(Decimal(row.amount_x_probability) / 100).quantize(CENT))
+def _totals(row, rates: Rates) -> PipelineTotals:
+    """One group of deals in one currency, in the reporting currency; without a rate its amounts are left
+    out and the deals counted in `excluded`."""
+    code = currency_code(row.currency)
+    cell = PipelineTotals(count=row.count, currency=rates.reporting, native={code: Decimal(row.amount)})
+    rate = rates.rate(code)
+    if rate is None:
+        cell.excluded = {code: row.count}
+    else:
+        cell.amount = (Decimal(row.amount) * rate).quantize(CENT)
+        cell.weighted_amount = (Decimal(row.amount_x_probability) * rate / 100).quantize(CENT)
+    return cell
 
 
 # Built once: every account card runs it (see kam_core/accounts/service.py).
 _PIPELINE_BY_ACCOUNT = (
     select(Opportunity.account_id, *_pipeline_columns()).join(Stage, Stage.id == Opportunity.stage_id)
     .where(Stage.is_open, Opportunity.account_id.in_(bindparam("account_ids", expanding=True)))
-    .group_by(Opportunity.account_id)
+    .group_by(Opportunity.account_id, Opportunity.currency)
 )
 
 
-def pipeline_by_account(session: Session, account_ids: list[int]) -> dict[int, PipelineTotals]:
-    """Open pipeline per account; accounts without open deals get zeros."""
-    result = {account_id: PipelineTotals() for account_id in account_ids}
+def pipeline_by_account(session: Session, account_ids: list[int], *,
+                        rates: Rates | None = None) -> dict[int, PipelineTotals]:
+    """Open pipeline per account in the reporting currency of `rates` (loaded for the default policy when
+    not given); accounts without open deals get zeros."""
+    rates = rates or load_rates(session, reporting=Policy().reporting_currency)
+    result = {account_id: PipelineTotals(currency=rates.reporting) for account_id in account_ids}
     if not account_ids:
         return result
     rows = session.execute(_PIPELINE_BY_ACCOUNT, {"account_ids": list(account_ids)})
     for row in rows:
-        result[row.account_id] = _totals(row)
+        result[row.account_id].add(_totals(row, rates))
     return result
 
 
@@ -249,16 +294,20 @@ def team_pipeline(session: Session, *, actor: Actor, manager_id: int, policy: Po
         select(Opportunity.owner_id, Opportunity.stage_id, Opportunity.lever, *_pipeline_columns())
         .join(Stage, Stage.id == Opportunity.stage_id)
         .where(Stage.is_open, Opportunity.owner_id.in_([p.id for p in team]))
-        .group_by(Opportunity.owner_id, Opportunity.stage_id, Opportunity.lever)
+        .group_by(Opportunity.owner_id, Opportunity.stage_id, Opportunity.lever, Opportunity.currency)
     ).all()
     stages = {s.id: s for s in session.scalars(select(Stage))}
+    rates = load_rates(session, reporting=policy.reporting_currency)
 
-    by_stage: dict[int, PipelineTotals] = defaultdict(PipelineTotals)
-    by_lever: dict[str, PipelineTotals] = defaultdict(PipelineTotals)
-    by_rep: dict[int, PipelineTotals] = {p.id: PipelineTotals() for p in team}
-    totals = PipelineTotals()
+    def empty() -> PipelineTotals:
+        return PipelineTotals(currency=rates.reporting)
+
+    by_stage: dict[int, PipelineTotals] = defaultdict(empty)
+    by_lever: dict[str, PipelineTotals] = defaultdict(empty)
+    by_rep: dict[int, PipelineTotals] = {p.id: empty() for p in team}
+    totals = empty()
     for row in rows:
-        cell = _totals(row)
+        cell = _totals(row, rates)
         for bucket in (by_stage[row.stage_id], by_lever[row.lever.value if row.lever else NO_LEVER],
                        by_rep[row.owner_id], totals):
             bucket.add(cell)

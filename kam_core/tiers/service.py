@@ -1,30 +1,36 @@
 """Tier services: recompute the pyramid, explain a tier, override it, its history."""
 
-from datetime import datetime
+from collections import Counter
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from kam_core import clock
 from kam_core.accounts.models import Account, AccountValue, TierChange
 from kam_core.actors import Actor
 from kam_core.audit.service import record
 from kam_core.clock import utcnow
 from kam_core.enums import Tier, TierSource
 from kam_core.errors import InvalidInput, NotFound
+from kam_core.fx.service import Rates, load_rates
 from kam_core.people.models import Person
 from kam_core.permissions import Action, may_set_tier, require
 from kam_core.policy import Policy
 from kam_core.tiers.ranking import rank_accounts
-from kam_core.tiers.schemas import RecomputeReport, TierChangeView, TierExplanation
+from kam_core.tiers.schemas import RecomputeReport, TierChangeView, TierExplanation, TierFlow, TierMove
 from kam_core.tiers.value import ValueFigures, compute_value
+from kam_core.tiers.won_deals import value_window, won_deal_values
 
 # The reason is kept with the account and in its tier history (String(500) columns).
 MAX_REASON = 500
 
 
-def latest_values(session: Session, policy: Policy, account_ids: list[int] | None = None) -> dict[int, ValueFigures]:
-    """Each account's figures for its most recent period."""
+def latest_values(session: Session, policy: Policy, account_ids: list[int] | None = None, *,
+                  today: date | None = None, rates: Rates | None = None) -> dict[int, ValueFigures]:
+    """Each account's figures: those recorded for its most recent period, else its won deals over the
+    value window (won_deals.py), so recorded figures always replace derived ones."""
     latest = select(AccountValue.account_id, func.max(AccountValue.period).label("period")).group_by(
         AccountValue.account_id
     )
@@ -38,26 +44,48 @@ def latest_values(session: Session, policy: Policy, account_ids: list[int] | Non
                v.learning_score, v.capability_score, v.referral_score)
         .join(latest, (v.account_id == latest.c.account_id) & (v.period == latest.c.period))
     )
-    return {row.account_id: compute_value(row, policy.value) for row in rows}
+    values = {row.account_id: compute_value(row, policy.value) for row in rows}
+    for account_id, figures in derived_values(session, policy, account_ids, today=today, rates=rates).items():
+        values.setdefault(account_id, figures)
+    return values
+
+
+def derived_values(session: Session, policy: Policy, account_ids: list[int] | None = None, *,
+                   today: date | None = None, rates: Rates | None = None) -> dict[int, ValueFigures]:
+    """What each account's won deals of the value window are worth (won_deals.py), recorded figures or not."""
+    window = value_window(session, today=today or clock.today())
+    if window is None:
+        return {}
+    rates = rates or load_rates(session, reporting=policy.reporting_currency)
+    return won_deal_values(session, window=window, rates=rates, account_ids=account_ids)
+
+
+# A recompute names this many of its largest moves.
+LARGEST_MOVES = 5
 
 
 def recompute_tiers(session: Session, *, policy: Policy, actor: Actor, now: datetime | None = None) -> RecomputeReport:
-    """Rank every account by total value and store each one's computed tier.
+    """Rank every account by total value (in the reporting currency) and store each one's computed tier.
 
-    A change of an account's effective tier (no manual override in the way) is
-    written to its tier history with the figures behind it.
+    A change of an account's effective tier (no manual override in the way) is written to its tier
+    history with the figures behind it. The report says which accounts moved, and which would have
+    but for an override.
     """
     now = now or utcnow()
-    values = latest_values(session, policy)
+    rates = load_rates(session, reporting=policy.reporting_currency)
+    values = latest_values(session, policy, today=now.date(), rates=rates)
     accounts = session.execute(
-        select(Account.id, Account.name, Account.computed_tier, Account.tier_override)
+        select(Account.id, Account.name, Account.computed_tier, Account.tier_override, Account.value_rank,
+               Account.value_total, Account.tiers_computed_at)
     ).all()
+    no_rate: Counter[str] = Counter()
     ranked = rank_accounts(
-        [(a.id, a.name, values[a.id].total_value if a.id in values else Decimal(0)) for a in accounts], policy.tiers
+        [(a.id, a.name, _comparable(values.get(a.id), rates, no_rate)) for a in accounts], policy.tiers
     )
     by_id = {a.id: a for a in accounts}
-    updates, changes = [], []
+    updates, changes, moves, kept = [], [], [], []
     counts = dict.fromkeys(Tier, 0)
+    first_ranked = dict.fromkeys(Tier, 0)
     for r in ranked:
         account = by_id[r.account_id]
         figures = values.get(r.account_id)
@@ -67,12 +95,22 @@ def recompute_tiers(session: Session, *, policy: Policy, actor: Actor, now: date
             "value_period": figures.period if figures else None, "value_rank": r.rank,
             "value_share": r.share, "value_share_before": r.share_before, "tiers_computed_at": now,
         })
+        if account.tiers_computed_at is None:
+            first_ranked[account.tier_override or r.tier] += 1
+        elif account.computed_tier != r.tier:
+            move = TierMove(account_id=r.account_id, account_name=account.name, old_tier=account.computed_tier,
+                            new_tier=r.tier, old_rank=account.value_rank, new_rank=r.rank,
+                            old_value=account.value_total, new_value=r.total_value,
+                            kept_tier=account.tier_override)
+            (kept if account.tier_override else moves).append(move)
         if account.computed_tier != r.tier and account.tier_override is None:
             changes.append({
                 "account_id": r.account_id, "old_tier": account.computed_tier, "new_tier": r.tier,
                 "source": TierSource.computed, "reason": None, "changed_at": now,
                 "figures": {"rank": r.rank, "of": len(ranked), "total_value": str(r.total_value),
-                            "share": r.share, "share_before": r.share_before},
+                            "share": r.share, "share_before": r.share_before,
+                            "period": figures.period if figures else None,
+                            "source": figures.source.value if figures else None},
             })
     if updates:
         session.execute(update(Account), updates)
@@ -83,8 +121,41 @@ def recompute_tiers(session: Session, *, policy: Policy, actor: Actor, now: date
         session.execute(insert(TierChange), changes)
     total = sum((r.total_value for r in ranked if r.total_value > 0), Decimal(0))
     record(session, actor=actor, action="recompute_tiers", entity="account", entity_id=None,
-           changes={"ranked": len(ranked), "changed": len(changes)})
-    return RecomputeReport(ranked=len(ranked), total_value=total, counts=counts, changed=len(changes))
+           changes={"ranked": len(ranked), "changed": len(changes), "moved": len(moves), "kept": len(kept)})
+    return RecomputeReport(
+        ranked=len(ranked), total_value=total, counts=counts, changed=len(changes), currency=rates.reporting,
+        moved=len(moves), flows=_flows(moves), largest=_largest(moves),
+        first_ranked={t: n for t, n in first_ranked.items() if n}, kept=len(kept), kept_examples=_largest(kept),
+        no_rate=dict(sorted(no_rate.items())),
+    )
+
+
+def _comparable(figures: ValueFigures | None, rates: Rates, no_rate: Counter) -> Decimal:
+    """The account's total value in the reporting currency; without a rate it cannot rank above nothing
+    (and the report names the currency)."""
+    if figures is None:
+        return Decimal(0)
+    for left_out in figures.left_out:
+        no_rate[left_out.currency] += 1
+    converted = rates.convert(figures.total_value, figures.currency)
+    if converted is None:
+        no_rate[figures.currency] += 1
+        return Decimal(0)
+    return converted
+
+
+_TIER_ORDER = {tier: i for i, tier in enumerate(Tier)}
+
+
+def _flows(moves: list[TierMove]) -> list[TierFlow]:
+    flows = Counter((m.old_tier, m.new_tier) for m in moves)
+    return [TierFlow(old_tier=old, new_tier=new, accounts=n) for (old, new), n in
+            sorted(flows.items(), key=lambda f: (-f[1], _TIER_ORDER[f[0][0]], _TIER_ORDER[f[0][1]]))]
+
+
+def _largest(moves: list[TierMove]) -> list[TierMove]:
+    """By how far the rank moved, then by how much the value changed."""
+    return sorted(moves, key=lambda m: (-m.rank_change, -m.value_change, m.account_name))[:LARGEST_MOVES]
 
 
 def set_tier(session: Session, *, actor: Actor, account_id: int, tier: Tier | None, reason: str,
@@ -130,13 +201,16 @@ _LATEST_VALUE = (
 )
 
 
-def explain_tier(session: Session, *, account_id: int, policy: Policy) -> TierExplanation:
+def explain_tier(session: Session, *, account_id: int, policy: Policy, today: date | None = None) -> TierExplanation:
     account = session.get(Account, account_id)
     if account is None:
         raise NotFound(what="account", name=str(account_id))
     ranked_accounts = session.scalar(_RANKED_ACCOUNTS)
     latest = session.execute(_LATEST_VALUE, {"account_id": account_id}).first()
-    figures = compute_value(latest, policy.value) if latest else None
+    if latest is not None:
+        figures = compute_value(latest, policy.value)
+    else:  # nothing recorded: its won deals, if any
+        figures = derived_values(session, policy, [account_id], today=today).get(account_id)
     override_by = session.get(Person, account.tier_override_by_id).name if account.tier_override_by_id else None
     return TierExplanation(
         account_id=account.id, account_name=account.name, tier=account.tier, computed_tier=account.computed_tier,

@@ -1,10 +1,27 @@
-"""Total customer value (KAM_DOMAIN.md §2)."""
+"""Total customer value (KAM_DOMAIN.md §2), and where its figures come from."""
 
+from datetime import date
 from decimal import Decimal
+from enum import StrEnum
 
 from pydantic import BaseModel
 
 from kam_core.policy import ValuePolicy
+
+
+class ValueSource(StrEnum):
+    # An AccountValue row: figures recorded (entered or imported) for a period ("2026", "2026-Q4").
+    recorded = "recorded"
+    # No such row: revenue is the sum of the account's won deals over the value window (won_deals.py).
+    won_deals = "won_deals"
+
+
+class LeftOut(BaseModel):
+    """Won deals in a currency without a rate to the reporting one: not added, said."""
+
+    currency: str
+    deals: int
+    amount: Decimal
 
 
 class ValueFigures(BaseModel):
@@ -20,6 +37,13 @@ class ValueFigures(BaseModel):
     total_value: Decimal
     # True when profit is unknown and revenue stood in for it.
     revenue_as_profit: bool
+    source: ValueSource = ValueSource.recorded
+    # Derived figures only: how many won deals the revenue adds up, the window's first and last day,
+    # and the deals left out for want of a rate.
+    won_deals: int = 0
+    window_start: date | None = None
+    window_end: date | None = None
+    left_out: list[LeftOut] = []
 
 
 def compute_value(row, policy: ValuePolicy) -> ValueFigures:

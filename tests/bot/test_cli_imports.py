@@ -40,7 +40,8 @@ def heavy_modules_loaded(argv: list[str]) -> list[str]:
 
 
 @pytest.mark.parametrize("argv", [[], ["--help"], ["accounts", "--help"], ["accounts", "find", "--help"],
-                                  ["chat", "--help"], ["bench", "resolve", "--help"], ["digest", "send", "--help"]],
+                                  ["chat", "--help"], ["bench", "resolve", "--help"], ["digest", "send", "--help"],
+                                  ["import", "accounts", "--help"]],
                          ids=lambda argv: " ".join(["kam", *argv]) if argv else "import bot.cli")
 def test_building_the_cli_and_its_help_loads_no_heavy_module(argv):
     assert heavy_modules_loaded(argv) == []

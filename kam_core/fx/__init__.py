@@ -1,0 +1,1 @@
+"""Exchange rates into the reporting currency, and sums of money in it."""
