@@ -42,7 +42,7 @@ def account_card(session: Session, *, actor: Actor, account_id: int, policy: Pol
         as_of=today, id=account.id, name=account.name, aliases=[a.alias for a in account.aliases], industry=account.industry,
         region=account.region, size_segment=account.size_segment, status=account.status,
         parent_name=account.parent.name if account.parent else None, tier=account.tier,
-        why=explain_tier(session, account_id=account.id, policy=policy), owner=person_ref(account.owner),
+        why=explain_tier(session, account_id=account.id, policy=policy, today=today), owner=person_ref(account.owner),
         team=team,
         pipeline=pipeline_by_account(session, [account.id], rates=load_rates(
             session, reporting=policy.reporting_currency)).get(account.id, PipelineTotals()),

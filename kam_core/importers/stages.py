@@ -37,13 +37,14 @@ KEYWORDS: list[tuple[str, str]] = [
     (r"lost|dead|disqualified|unqualified|no decision|no go|cancell?ed|rejected|declined|abandoned|churned", LOST),
     (r"won|signed|purchased", WON),
     (r"negotiat\w*|contract\w*|legal|procurement|redline\w*|verbal|commit\w*", "Negotiation/Review"),
-    (r"proposal\w*|quote\w*|quotation|pricing|price", "Proposal/Price Quote"),
+    (r"proposal\w*|quote\w*|quotation|pricing|price|bought in", "Proposal/Price Quote"),
     (r"perception", "Perception Analysis"),
     (r"decision makers?|stakeholders?|champion", "Id. Decision Makers"),
-    (r"value proposition|value prop|business case", "Value Proposition"),
+    (r"value proposition|value prop|business case|presentation\w*", "Value Proposition"),
     (r"needs|demo\w*|evaluat\w*|trial|pilot|proof of concept|poc", "Needs Analysis"),
     (r"qualif\w*", "Qualification"),
-    (r"initial contact|lead|new|discovery|prospect\w*|contacted|intro\w*|first meeting|outreach", "Prospecting"),
+    (r"initial contact|lead|new|discovery|prospect\w*|contacted|intro\w*|first meeting|outreach|appointment\w*",
+     "Prospecting"),
 ]
 _KEYWORDS = [(re.compile(rf"\b(?:{pattern})\b"), target) for pattern, target in KEYWORDS]
 # rapidfuzz's ratio (0-100) from which a name is a misspelling of a pipeline stage: "prospectng" is 95,

@@ -12,6 +12,7 @@ from kam_core.audit.service import record
 from kam_core.enums import SizeSegment
 from kam_core.importers.report import ImportReport, ReportBuilder
 from kam_core.policy import Policy
+from kam_core.progress import step
 from kam_core.tiers.service import recompute_tiers
 
 
@@ -113,7 +114,8 @@ def finish(session: Session, report: ReportBuilder, *, actor: Actor, policy: Pol
            now: datetime | None = None) -> ImportReport:
     """Recompute tiers so they are current, audit the run, return the report."""
     session.flush()
-    tiers = recompute_tiers(session, policy=policy, actor=actor, now=now)
+    with step("tiers"):
+        tiers = recompute_tiers(session, policy=policy, actor=actor, now=now)
     result = report.build(tiers=tiers.counts)
     result.tier_moves = tiers
     audit_run(session, report.source, result, kind=report.kind, actor=actor)

@@ -29,6 +29,7 @@ from kam_core.interactions.models import Interaction
 from kam_core.interactions.service import log_interaction
 from kam_core.opportunities.models import Opportunity
 from kam_core.opportunities.editing import close_opportunity, create_opportunity, update_opportunity
+from kam_core.fx.rates import set_rate
 from kam_core.opportunities.lost_reasons import add_lost_reason
 from kam_core.opportunities.service import move_stage, team_pipeline
 from kam_core.people.models import Person
@@ -254,6 +255,11 @@ def add_reason(session, world, actor, role, policy, tmp_path):
     add_lost_reason(session, actor=actor, name="Went in-house")
 
 
+def change_rate(session, world, actor, role, policy, tmp_path):
+    set_rate(session, actor=actor, reporting="USD", currency="EUR", rate="1.08", valid_from=date(2026, 1, 1),
+             today=date(2026, 6, 1))
+
+
 # Each case of the documented table: (the service call, does it write?)
 SERVICES = {
     "read an account card": (read_card, False),
@@ -269,6 +275,7 @@ SERVICES = {
     **{case: (edit_deal(whose), True) for case, whose in EDIT_DEAL.items()},
     **{case: (close_deal(whose), True) for case, whose in CLOSE_DEAL.items()},
     "change the lost reasons": (add_reason, True),
+    "change the exchange rates": (change_rate, True),
 }
 MATRIX = documented_matrix()
 

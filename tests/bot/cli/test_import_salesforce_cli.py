@@ -74,4 +74,4 @@ def test_a_stage_nothing_maps_is_one_line_naming_file_record_and_field(database_
     stage_map.write_text("source_stage,stage\nGathering Dust,Closed Lost\n", encoding="utf-8")
     mapped = kam("import", "salesforce", str(tmp_path), "--stage-map", str(stage_map), database=database_url)
     assert mapped.exit_code == 0, mapped.output
-    assert "  - 1 opportunities: stage “Gathering Dust” → Closed Lost (your --stage-map)" in mapped.stdout.splitlines()
+    assert "  - 1 opportunity: stage “Gathering Dust” → Closed Lost (your --stage-map)" in mapped.stdout.splitlines()

@@ -128,7 +128,7 @@ def test_a_crm_export_imports_through_the_column_map_and_lists_the_columns_it_ig
     text = render("import_report.j2", report=report)
     assert "13 columns: not mapped, so ignored: Organization - ID, Organization - Label, Organization - Owner, " \
            "Organization - Address, Organization - People" in text
-    assert "1 values: no currency given, so taken as USD (the reporting currency)" in text
+    assert "1 value: no currency given, so taken as USD (the reporting currency)" in text
 
     again = run_mapped(session, CRM_EXPORT, CRM_MAP)
     assert all((c.created, c.updated) == (0, 0) for c in again.entities.values())

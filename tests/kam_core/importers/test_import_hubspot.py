@@ -119,11 +119,11 @@ def test_the_sample_imports_with_a_complete_report_and_a_second_run_changes_noth
         "accounts               8 created      0 updated      0 unchanged      0 skipped",
         "contacts              11 created      0 updated      0 unchanged      1 skipped",
         "opportunities         20 created      0 updated      0 unchanged      0 skipped",
-        "1 contacts: associated with no company, so not imported (associate them in HubSpot and export again) "
+        "1 contact: associated with no company, so not imported (associate them in HubSpot and export again) "
         "(e.g. Sofia Rossi)",
-        f"1 files: read {COMPANIES} as the companies export (8 records)",
-        f"1 files: read {DEALS} as the deals export (20 records)",
-        "1 opportunities: associated with several companies: imported on the first (the primary one, when the "
+        f"1 file: read {COMPANIES} as the companies export (8 records)",
+        f"1 file: read {DEALS} as the deals export (20 records)",
+        "1 opportunity: associated with several companies: imported on the first (the primary one, when the "
         "export marks it) (e.g. Brightline Canada – cross-border tracking)",
         "5 accounts: “Annual Revenue” is the company's own turnover, not its business with us, so it is not "
         "stored as the account's value",
@@ -191,8 +191,8 @@ def test_files_are_found_by_their_columns_whatever_their_names(session, tmp_path
 
     assert [report.entities[e].created for e in ("accounts", "contacts", "opportunities")] == [8, 11, 20]
     text = render("import_report.j2", report=report)
-    assert "1 files: read people.CSV as the contacts export (12 records)" in text
-    assert "1 files: tickets.csv is not a HubSpot export of companies, contacts or deals" in text
+    assert "1 file: read people.CSV as the contacts export (12 records)" in text
+    assert "1 file: tickets.csv is not a HubSpot export of companies, contacts or deals" in text
 
 
 def test_a_folder_without_a_companies_export_is_refused(session, tmp_path):
@@ -221,7 +221,7 @@ def test_associations_by_name_reach_stored_accounts_and_a_deal_without_a_company
     assert (report.entities["opportunities"].created, report.entities["opportunities"].skipped) == (2, 1)
     text = render("import_report.j2", report=report)
     assert "2 opportunities: no currency given, so taken as USD (the reporting currency)" in text
-    assert "1 opportunities: associated with no company, so not imported" in text
+    assert "1 opportunity: associated with no company, so not imported" in text
 
 
 def test_add_stages_adds_hubspots_default_stages_with_their_documented_probabilities(session):

@@ -47,14 +47,14 @@ def test_the_orgs_stages_are_mapped_by_name_and_reported_line_by_line(session):
         "  - 10 opportunities: date-times in “CloseDate” read as dates in Europe/Berlin (--timezone)",
         "  - 3 opportunities: stage “Discovery” → Prospecting (by name)",
         "  - 4 opportunities: stage “Initial Contact” → Prospecting (by name)",
-        "  - 1 opportunities: stage “Proposal Price Quote” → Proposal/Price Quote (same name, spelt otherwise)",
+        "  - 1 opportunity: stage “Proposal Price Quote” → Proposal/Price Quote (same name, spelt otherwise)",
         "  - 2 opportunities: stage “Contract Sent” → Negotiation/Review (by name)",
         "  - 3 opportunities: stage “Verbal Commit” → Negotiation/Review (by name)",
         "  - 4 opportunities: stage “Closed/Won” → Closed Won (same name, spelt otherwise)",
         "  - 2 opportunities: stage “Handover to Delivery” → Closed Won (IsWon)",
         "  - 2 opportunities: stage “closed won” → Closed Won (same name, spelt otherwise)",
         "  - 3 opportunities: stage “Closed-Lost” → Closed Lost (same name, spelt otherwise)",
-        "  - 1 opportunities: stage “Not Now” → Closed Lost (IsClosed, not won)",
+        "  - 1 opportunity: stage “Not Now” → Closed Lost (IsClosed, not won)",
     ]
     assert len(pipeline(session)) == 10  # nothing added without --add-stages
 
@@ -103,7 +103,7 @@ def test_add_stages_adds_each_unknown_stage_where_its_use_puts_it(session):
         "  - 2 opportunities: added stage “Contract Sent” at position 10, 80%, open",
         "  - 3 opportunities: added stage “Verbal Commit” at position 12, 90%, open",
         "  - 2 opportunities: added stage “Handover to Delivery” at position 14, 100%, won",
-        "  - 1 opportunities: added stage “Not Now” at position 16, 0%, lost",
+        "  - 1 opportunity: added stage “Not Now” at position 16, 0%, lost",
     ]
     assert pipeline(session) == [
         (1, "Prospecting", 10, True, False, False), (2, "Initial Contact", 10, True, False, False),

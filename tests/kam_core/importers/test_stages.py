@@ -35,7 +35,7 @@ def test_spellings_compare_as_one(given, expected):
     ("Prospectng", "Prospecting"), ("Needs Analyis", "Needs Analysis"),
     ("Initial Contact", "Prospecting"), ("Discovery", "Prospecting"), ("New Lead", "Prospecting"),
     ("Qualified", "Qualification"), ("Demo Scheduled", "Needs Analysis"), ("Technical Evaluation", "Needs Analysis"),
-    ("Decision Maker Bought-In", "Id. Decision Makers"), ("Quote Sent", "Proposal/Price Quote"),
+    ("Decision Makers Identified", "Id. Decision Makers"), ("Quote Sent", "Proposal/Price Quote"),
     ("Contract Sent", "Negotiation/Review"), ("Legal Review", "Negotiation/Review"),
     ("Proposal - Legal Review", "Negotiation/Review"), ("Verbal Commit", "Negotiation/Review"),
     ("Contract Signed", "Closed Won"), ("Demo Booked", "Needs Analysis"), ("Closed - No Decision", "Closed Lost"),
@@ -44,6 +44,17 @@ def test_spellings_compare_as_one(given, expected):
 ])
 def test_unknown_stages_map_by_name(session, given, stage):
     assert resolve(session, given) == stage
+
+
+HUBSPOT_DEFAULT_STAGES = ["Appointment Scheduled", "Qualified To Buy", "Presentation Scheduled",
+                          "Decision Maker Bought-In", "Contract Sent"]
+
+
+def test_hubspots_default_open_stages_keep_their_order_in_the_pipeline(session):
+    stages = [StageMapper(session).resolve(name, row=ROW, field="Deal Stage") for name in HUBSPOT_DEFAULT_STAGES]
+    assert [s.name for s in stages] == ["Prospecting", "Qualification", "Value Proposition", "Proposal/Price Quote",
+                                        "Negotiation/Review"]
+    assert [s.position for s in stages] == sorted(s.position for s in stages)
 
 
 def test_the_records_won_and_closed_flags_win_over_the_name(session):
@@ -74,8 +85,8 @@ def test_each_mapping_is_reported_with_its_deals(session):
 
     assert report_lines(mapper) == [
         "  - 8 opportunities: stage “Initial Contact” → Prospecting (by name)",
-        "  - 1 opportunities: stage “Closed/Won” → Closed Won (same name, spelt otherwise)",
-        "  - 1 opportunities: stage “Handover” → Closed Won (IsWon)",
+        "  - 1 opportunity: stage “Closed/Won” → Closed Won (same name, spelt otherwise)",
+        "  - 1 opportunity: stage “Handover” → Closed Won (IsWon)",
     ]
 
 
@@ -89,11 +100,11 @@ def test_added_stages_take_their_place_from_their_use(session):
     mapper.resolve("Early", row=ROW, field="StageName", closed=False, probability=5)
 
     assert report_lines(mapper) == [
-        "  - 1 opportunities: added stage “Early” at position 1, 5%, open",
-        "  - 1 opportunities: added stage “Pilot Running” at position 5, 30%, open",
+        "  - 1 opportunity: added stage “Early” at position 1, 5%, open",
+        "  - 1 opportunity: added stage “Pilot Running” at position 5, 30%, open",
         "  - 4 opportunities: added stage “Verbal Commit” at position 11, 90%, open",
-        "  - 1 opportunities: added stage “Contract Signed” at position 13, 100%, won",
-        "  - 1 opportunities: stage “verbal commit” → Verbal Commit (same name, spelt otherwise)",
+        "  - 1 opportunity: added stage “Contract Signed” at position 13, 100%, won",
+        "  - 1 opportunity: stage “verbal commit” → Verbal Commit (same name, spelt otherwise)",
     ]
     assert (stage.name, stage.position, stage.default_probability, stage.is_open) == ("Verbal Commit", 11, 90, True)
 

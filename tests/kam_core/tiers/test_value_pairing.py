@@ -41,7 +41,7 @@ def test_a_new_revenue_without_profit_clears_the_old_profit_and_the_report_says_
     assert (f.revenue, f.profit_contribution, f.revenue_as_profit, f.period) == (999, None, True, "2026")
     cleared = report.issue("notes", "profit_cleared")
     assert (cleared.count, cleared.examples) == (1, ["Huawei"])
-    assert ("1 values: profit cleared for 2026: revenue given without profit, and the stored profit was stated "
+    assert ("1 value: profit cleared for 2026: revenue given without profit, and the stored profit was stated "
             "with another revenue; profit is now unknown (revenue stands in) until a file gives both (e.g. Huawei)"
             in render("import_report.j2", report=report))
     why = render("cli/tier_why.txt.j2", why=explain_tier(session, account_id=account_id(session, "Huawei"),

@@ -12,7 +12,7 @@ from kam_core.accounts.models import Account, Contact
 from kam_core.db import make_engine
 from kam_core.opportunities.models import Opportunity
 
-SAMPLE = Path(__file__).parents[1] / "data" / "hubspot"
+SAMPLE = Path(__file__).parents[2] / "data" / "hubspot"
 DEALS = "hubspot-crm-exports-all-deals-2026-11-30.csv"
 
 
@@ -37,7 +37,7 @@ def test_hubspot_import_reports_and_a_second_run_changes_nothing(database_url):
     assert first.exit_code == 0, first.output
     assert f"Import “hubspot” from {SAMPLE}: done." in first.stdout
     assert "opportunities         20 created      0 updated      0 unchanged      0 skipped" in first.stdout
-    assert "1 contacts: associated with no company, so not imported" in first.stdout
+    assert "1 contact: associated with no company, so not imported" in first.stdout
     assert "date-times in “Create Date” read as dates in Asia/Shanghai (--timezone)" in first.stdout
     assert "stage “Qualified To Buy” → Qualification" in first.stdout
     assert "Tiers now:" in first.stdout
