@@ -70,6 +70,8 @@ def speak_as(person: Person | None) -> None:
 @contextmanager
 def unit_of_work(rt: Runtime) -> Iterator[Session]:
     """A committed transaction; a domain error becomes one clear line and exit 1."""
+    from sqlalchemy.exc import DBAPIError
+
     from kam_core.db import transaction
     from kam_core.errors import KamError
     from templates import error_message
@@ -79,4 +81,24 @@ def unit_of_work(rt: Runtime) -> Iterator[Session]:
             yield session
     except KamError as error:
         typer.echo(error_message(error), err=True)
+        raise typer.Exit(1) from None
+    except DBAPIError:
+        _stop_if_schema_behind(rt)
+        raise
+
+
+def _stop_if_schema_behind(rt: Runtime) -> None:
+    """A database without the bot's tables (or with older ones) fails deep in a query: say what to run instead."""
+    from sqlalchemy.exc import DBAPIError
+
+    from kam_core import schema
+    from templates import piece
+
+    try:
+        revision, current = schema.current_revision(rt.engine), schema.is_current(rt.engine)
+    except DBAPIError:
+        return
+    if not current:
+        typer.echo(piece("cli/words.txt.j2", "db_behind", revision=revision, head=schema.head_revision(),
+                         database=rt.engine.url.render_as_string(hide_password=True)), err=True)
         raise typer.Exit(1) from None

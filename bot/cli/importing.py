@@ -20,6 +20,10 @@ def _run(importer, kind: str, database: str | None, *, dry_run: bool = False, **
     from bot.cli.progress import shown_progress
 
     rt = runtime(database)
+    if not dry_run:  # a first import into a new database is a setup step, as `kam demo` is
+        from kam_core import schema
+
+        schema.upgrade(rt.engine)
     with shown_progress():
         report = _in_transaction(rt, lambda session: importer(session, actor=Actor.system(f"import:{kind}"),
                                                               policy=rt.policy, **kwargs), dry_run=dry_run)
@@ -149,6 +153,10 @@ def export_folder(directory: Path = typer.Argument(..., help="A folder written b
     from bot.cli.progress import shown_progress
 
     rt = runtime(database)
+    if not dry_run:  # a first import into a new database is a setup step, as `kam demo` is
+        from kam_core import schema
+
+        schema.upgrade(rt.engine)
     with shown_progress():
         report = _in_transaction(rt, lambda session: import_export(session, directory=directory,
                                                                    actor=Actor.system("import:export")),

@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from pydantic import BaseModel
@@ -19,6 +19,8 @@ class TierExplanation(BaseModel):
     key_share: float
     important_share: float
     figures: ValueFigures | None
+    # Nothing recorded and no won deal in the value window: the window's first and last day, to say so.
+    won_deals_window: tuple[date, date] | None = None
     override_reason: str | None = None
     override_by: str | None = None
     override_at: datetime | None = None

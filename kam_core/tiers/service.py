@@ -207,16 +207,20 @@ def explain_tier(session: Session, *, account_id: int, policy: Policy, today: da
         raise NotFound(what="account", name=str(account_id))
     ranked_accounts = session.scalar(_RANKED_ACCOUNTS)
     latest = session.execute(_LATEST_VALUE, {"account_id": account_id}).first()
+    window = None
     if latest is not None:
         figures = compute_value(latest, policy.value)
     else:  # nothing recorded: its won deals, if any
-        figures = derived_values(session, policy, [account_id], today=today).get(account_id)
+        window = value_window(session, today=today or clock.today())
+        figures = won_deal_values(session, window=window, rates=load_rates(session, reporting=policy.reporting_currency),
+                                  account_ids=[account_id]).get(account_id) if window else None
     override_by = session.get(Person, account.tier_override_by_id).name if account.tier_override_by_id else None
     return TierExplanation(
         account_id=account.id, account_name=account.name, tier=account.tier, computed_tier=account.computed_tier,
         rank=account.value_rank, ranked_accounts=ranked_accounts or 0, share=account.value_share,
         share_before=account.value_share_before, key_share=policy.tiers.key_share,
         important_share=policy.tiers.important_share, figures=figures,
+        won_deals_window=(window.start, window.end) if window and figures is None else None,
         override_reason=account.tier_override_reason, override_by=override_by,
         override_at=account.tier_override_at, computed_at=account.tiers_computed_at,
     )

@@ -74,6 +74,17 @@ def test_the_window_ends_on_the_last_win_up_to_today_never_later(session, book):
     assert why(session, book["acme"]).figures.revenue == 60_000
 
 
+def test_an_account_without_a_win_in_the_window_is_told_which_months_were_looked_at(session, book):
+    recompute_tiers(session, policy=POLICY, actor=ADMIN, now=NOW)
+
+    initech = why(session, book["initech"])
+    assert initech.won_deals_window == (date(2025, 1, 1), date(2025, 12, 15))
+    text = render("cli/tier_why.txt.j2", why=initech, history=[])
+    assert ("No figures are recorded for this account and it won no deal from Jan 2025 to Dec 2025 (the 12 months up "
+            "to the latest won deal on record), so it is worth nothing for now.") in text
+    assert why(session, book["acme"]).won_deals_window is None  # it has figures: they say their months
+
+
 def test_recorded_figures_replace_the_derived_ones(session, book):
     recompute_tiers(session, policy=POLICY, actor=ADMIN, now=NOW)
     make_value(session, account=book["globex"], period="2026", revenue=900_000, profit=200_000)
