@@ -7,7 +7,7 @@ import typer
 
 from bot.cli.common import DatabaseOption, runtime, unit_of_work
 from kam_core.actors import Actor
-from templates import render
+from templates import piece, render
 
 app = typer.Typer(no_args_is_help=True, help="Exchange rates into the reporting currency (KAM_REPORTING_CURRENCY).")
 ADMIN = Actor.system("cli")
@@ -34,7 +34,22 @@ def set_rate(currency: str = typer.Argument(..., help="The currency's ISO 4217 c
     with unit_of_work(rt) as session:
         change = keep(session, actor=ADMIN, reporting=rt.policy.reporting_currency, currency=currency, rate=rate,
                       valid_from=valid_from, today=today())
+        tiers = _recompute(session, rt) if change.outcome != "unchanged" else None
     typer.echo(render(T, part="set", change=change))
+    _say_tiers(tiers)
+
+
+def _recompute(session, rt):
+    """Values in other currencies rank at the new rate at once: a rate is as much a change of value as an import."""
+    from kam_core.tiers.service import recompute_tiers
+
+    return recompute_tiers(session, policy=rt.policy, actor=ADMIN)
+
+
+def _say_tiers(tiers) -> None:
+    """Only when the new rate moved an account: a rate for a currency nobody uses says nothing of tiers."""
+    if tiers is not None and (tiers.moved or tiers.kept):
+        typer.echo(piece("tier_moves.j2", "moves", t=tiers).strip())
 
 
 @app.command("list")
@@ -65,6 +80,8 @@ def import_rates(file: Path = typer.Argument(..., help="CSV with the header curr
                                       today=today())
             if dry_run:
                 raise _RolledBack(report)
+            tiers = _recompute(session, rt) if report.added or report.changed else None
     except _RolledBack as rolled_back:
-        report = rolled_back.result.model_copy(update={"dry_run": True})
+        report, tiers = rolled_back.result.model_copy(update={"dry_run": True}), None
     typer.echo(render(T, part="import", report=report, reporting=rt.policy.reporting_currency))
+    _say_tiers(tiers)

@@ -115,3 +115,22 @@ def test_export_and_restore_carry_the_rates(database_url, empty_target, tmp_path
     assert restored.exit_code == 0, restored.output
     assert "  EUR  1.08           from 2026-01-01 · today's rate · set by cli on " in kam(
         empty_target, "fx", "list").output
+
+
+def test_a_new_rate_ranks_values_in_that_currency_at_once_and_says_what_moved(database_url, tmp_path):
+    figures = tmp_path / "figures.csv"
+    figures.write_text("name,revenue,currency\nAcme,100000,USD\nGlobex,80000,USD\nNordhafen GmbH,1000000,EUR\n",
+                       encoding="utf-8")
+    imported = kam(database_url, "import", "accounts", str(figures))
+    assert "No rate from EUR to USD: 1 account's value in EUR is left out of the ranking" in imported.output
+
+    kept = kam(database_url, "fx", "set", "EUR", "1.08", "--from", "2025-01-01")
+
+    assert kept.exit_code == 0, kept.output
+    # 1.08M USD of 1.26M: Nordhafen alone holds more than the key and important shares together.
+    assert kept.output.splitlines()[1] == ("Tiers: 3 accounts moved — key → general 1, important → general 1, "
+                                           "general → key 1; largest: Nordhafen GmbH (general → key, rank 3 → 1), "
+                                           "Acme (key → general, rank 1 → 2), Globex (important → general, "
+                                           "rank 2 → 3).")
+    again = kam(database_url, "fx", "set", "EUR", "1.08", "--from", "2025-01-01")
+    assert len(again.output.splitlines()) == 1  # nothing changed, nothing moved
