@@ -29,6 +29,7 @@ class Verb(StrEnum):
     digest = "digest"
     remind = "remind"
     lang = "lang"
+    aliases = "aliases"
 
 
 class Command(BaseModel):
@@ -47,7 +48,7 @@ ALIASES = {"opportunities": Verb.opps, "opp": Verb.opps, "deals": Verb.opps, "no
            # Chinese verbs (issue #16): the seed's words where it has them (记录, 商机, 周报, 提醒).
            "记录": Verb.log, "商机": Verb.opps, "计划": Verb.plan, "我的": Verb.mine, "团队": Verb.team,
            "历史": Verb.history, "查找": Verb.find, "搜索": Verb.find, "层级": Verb.tier, "周报": Verb.digest,
-           "提醒": Verb.remind, "帮助": Verb.help, "客户": Verb.account}
+           "提醒": Verb.remind, "帮助": Verb.help, "客户": Verb.account, "别名": Verb.aliases}
 # A Chinese verb that is an English verb and its first word: `/kam 新商机 比亚迪` is `/kam opp new 比亚迪`.
 WITH_WORD = {"新商机": (Verb.opps, "new")}
 

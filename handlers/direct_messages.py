@@ -14,6 +14,7 @@ from handlers.background import later
 from handlers.confirm import tell
 from handlers.errors import keeping
 from handlers.note_text import Draft, parse_note, require_a_real_day, split_account
+from handlers.notes import not_found
 from handlers.render import Message
 from handlers.render.common import text_message
 from handlers.render.notes import dm_preview, note_candidates
@@ -22,7 +23,6 @@ from kam_core.accounts.access import search_visible
 from kam_core.accounts.resolver.resolve import Outcome
 from kam_core.db import transaction
 from kam_core.enums import Source
-from kam_core.errors import NotFound
 from kam_core.events import first_time
 from kam_core.interactions.service import check_text
 from templates import piece
@@ -53,7 +53,7 @@ def _preview_or_candidates(kam: Kam, event: dict, query: str, text: str) -> Mess
         return note_candidates(result, draft, intro="dm_candidates_intro")
     if result.outcome == Outcome.ambiguous:
         return text_message(piece(T, "dm_too_long_for_tap", length=len(text)))
-    raise NotFound(what="account", name=result.query, suggestion=result.best.name if result.best else None)
+    raise not_found(result, draft)
 
 
 def written_to_the_bot(event: dict) -> bool:

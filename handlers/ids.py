@@ -51,6 +51,8 @@ class ActionId(StrEnum):
     show_plan_history = "kam.show_plan_history"
     person_select = "kam.person_select"  # external_select of people in the plan forms (sponsor, owner)
     plan_input = "kam.plan_input"  # every other input of the plan forms: their blocks (PlanField) tell them apart
+    show_aliases = "kam.show_aliases"  # value: account id (a candidate of /kam aliases)
+    remove_alias = "kam.remove_alias"  # /kam aliases: Remove, numbered; value: the learned alias's id
 
 
 class CallbackId(StrEnum):
@@ -135,6 +137,28 @@ GENERAL_BLOCKS |= {CallbackId.deal_modal: DealField.name, CallbackId.close_modal
 
 def block_for_field(field: str | None) -> str | None:
     return None if field is None else FIELD_BLOCKS.get(field, field)
+
+
+# The actions block of the candidates for what a rep typed (and of a "did you mean"): its block id carries
+# the text, "kam.teaches:<text>", so that choosing one teaches it as an alias (handlers/aliases.py). In the
+# block id, not the button's value: the value keeps its 2,000 characters for what the command needs (a note).
+TEACHES = "kam.teaches:"
+BLOCK_ID_LIMIT = 255
+
+
+def teaching_block(typed: str) -> str | None:
+    """The block id that carries `typed`, or None when it would not fit Slack's 255 characters."""
+    block_id = TEACHES + typed
+    return block_id if len(block_id) <= BLOCK_ID_LIMIT else None
+
+
+def taught(body: dict) -> str | None:
+    """What the rep had typed, when the tapped button was one of the candidates (or the suggestion) for it."""
+    tapped = (body.get("actions") or [{}])[0]
+    block_id = tapped.get("block_id") if isinstance(tapped, dict) else None
+    if isinstance(block_id, str) and block_id.startswith(TEACHES):
+        return block_id[len(TEACHES):] or None
+    return None
 
 
 def numbered(action_id: ActionId) -> re.Pattern:

@@ -10,20 +10,21 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.runtime import Runtime
+from handlers.aliases import learn_from
 from handlers.background import after_ack
 from handlers.command_text import Command, Verb
 from handlers.commands import Asked, Route
 from handlers.confirm import in_place
-from handlers.errors import Reply, keeping
+from handlers.errors import Reply, keeping, slack_error_message
 from handlers.ids import ActionId, numbered
 from handlers.log_form import form_for, open_view
 from handlers.note_text import Draft, parse_note, require_a_real_day
 from handlers.render import Message
-from handlers.render.common import text_message
+from handlers.render.common import suggestion_message, text_message
 from handlers.render.notes import note_candidates, removed_message, saved_message
 from handlers.session import Kam, as_user
 from kam_core.accounts.access import search_visible
-from kam_core.accounts.resolver.resolve import Outcome
+from kam_core.accounts.resolver.resolve import Outcome, SearchResult
 from kam_core.enums import InteractionKind, Source
 from kam_core.errors import NotFound
 from kam_core.halfwidth import half_width
@@ -91,7 +92,18 @@ def quick_log(kam: Kam, cmd: Command, asked: Asked) -> Message | None:
         opened = open_view(asked.client, trigger_id, form_for(kam, notes=cmd.text, next_step=note.next_step,
                                                              follow_up_on=note.due_on, kind=kind))
         raise Reply(text_message(piece(T, "candidates_in_form" if opened else "modal_trouble", query=account)))
-    raise NotFound(what="account", name=result.query, suggestion=result.best.name if result.best else None)
+    raise not_found(result, draft)
+
+
+def not_found(result: SearchResult, draft: Draft) -> Exception:
+    """No account by that name. When one is close and the note fits a button, the answer names it with a
+    "Yes, <name>" button that saves the note there (and teaches the name, as a candidate would)."""
+    if result.best is None:
+        return NotFound(what="account", name=result.query)
+    if not draft.for_account(result.best.account_id).fits_a_button():
+        return NotFound(what="account", name=result.query, suggestion=result.best.name)
+    text = slack_error_message(NotFound(what="account", name=result.query, suggestion=result.best.name))
+    return Reply(suggestion_message(text, result, ActionId.save_draft, lambda a: draft.for_account(a).encode()))
 
 
 COMMANDS = (Route(Verb.log, quick_log, keeps_text=True),)
@@ -104,6 +116,7 @@ def register(app: App, runtime: Runtime) -> None:
         draft = Draft.decode(body["actions"][0].get("value") or "")
         if draft is None:
             raise Reply(text_message(piece("errors.j2", "error")))
+        learn_from(runtime, body, client, draft.account_id)
         in_place(body, client, respond, as_user(runtime, body["user"]["id"], client, lambda kam: save(kam, draft)))
 
     @app.action(ActionId.undo_interaction)

@@ -20,6 +20,13 @@ class TierSource(StrEnum):
     manual = "manual"
 
 
+class AliasSource(StrEnum):
+    """Where an account's alias came from: an import, or a rep's choice among candidates (learned)."""
+
+    imported = "imported"
+    learned = "learned"
+
+
 class SizeSegment(StrEnum):
     enterprise = "enterprise"
     mid_market = "mid_market"

@@ -17,6 +17,7 @@ class Action(StrEnum):
     close_opportunity = "close_opportunity"
     manage_lost_reasons = "manage_lost_reasons"
     manage_fx_rates = "manage_fx_rates"
+    manage_aliases = "manage_aliases"  # list and remove learned aliases; teaching one is choosing (read_account)
     set_tier = "set_tier"
     see_team_digest = "see_team_digest"
     import_data = "import_data"
@@ -29,7 +30,8 @@ class Action(StrEnum):
     choose_a_digest_schedule = "choose_a_digest_schedule"
 
 
-ADMIN_ONLY = {Action.import_data, Action.manage_users, Action.manage_lost_reasons, Action.manage_fx_rates}
+ADMIN_ONLY = {Action.import_data, Action.manage_users, Action.manage_lost_reasons, Action.manage_fx_rates,
+              Action.manage_aliases}
 MANAGERS = {Action.set_tier}
 
 

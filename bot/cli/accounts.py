@@ -162,3 +162,20 @@ def recompute(database: str | None = DatabaseOption) -> None:
     with unit_of_work(rt) as session:
         report = recompute_tiers(session, policy=rt.policy, actor=Actor.system("cli"))
     typer.echo(render("cli/recompute.txt.j2", report=report))
+
+
+@app.command()
+def aliases(name: str, remove: str | None = typer.Option(None, "--remove", help="Forget this learned alias."),
+            as_: str | None = AsOption, database: str | None = DatabaseOption) -> None:
+    """The aliases the team taught the bot for an account (who, when, from what they typed); --remove one (admins)."""
+    from kam_core.accounts.aliases import learned_aliases, may_manage_aliases, remove_learned_alias
+
+    rt = runtime(database)
+    with unit_of_work(rt) as session:
+        actor = actor_for(session, as_)
+        may_manage_aliases(actor)
+        account_id = resolve(session, name)
+        gone = remove_learned_alias(session, actor=actor, account_id=account_id, alias=remove,
+                                    now=utcnow()) if remove is not None else None
+        listing = learned_aliases(session, actor=actor, account_id=account_id)
+    typer.echo(render("cli/aliases.txt.j2", listing=listing, removed=gone))

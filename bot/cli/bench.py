@@ -13,7 +13,11 @@ app = typer.Typer(no_args_is_help=True, help="Measure the bot: account name reso
 
 @app.command()
 def resolve(
-    queries: Path = typer.Option(..., "--queries", help="CSV with columns query,expected (expected empty = no match)."),
+    queries: Path | None = typer.Option(None, "--queries",
+                                        help="CSV with columns query,expected[,kind,part] (expected empty = no match)."),
+    public: bool = typer.Option(False, "--public",
+                                help="Instead of --queries: the public set, built at run time from the shared listed "
+                                     "companies and tests/data/resolution_public_en.csv (see tests/data/README.md)."),
     database: str | None = DatabaseOption,
     accounts_file: Path | None = typer.Option(
         None, "--accounts-file",
@@ -27,18 +31,27 @@ def resolve(
     candidate: float | None = typer.Option(None, "--candidate", help="Override the lowest candidate score."),
     details: bool = typer.Option(False, "--details", help="Add figures per kind of query and the misses."),
 ) -> None:
-    """Top-1 accuracy, top-5 recall, false confident matches, ambiguity and latency of name resolution."""
-    from kam_core.accounts.resolver import benchmark
+    """Top-1 accuracy, top-5 recall, false confident matches, ambiguity and latency of name resolution,
+    over all queries and per kind (and per half of the public set)."""
+    from kam_core.accounts.resolver import benchmark, publicset
     from kam_core.accounts.resolver.decide import Thresholds
     from kam_core.accounts.resolver.evaluation import BadEvaluationFile, read_cases
 
+    if (queries is None) == (not public):
+        typer.echo("kam bench resolve: give --queries FILE.csv or --public (one of them).", err=True)
+        raise typer.Exit(2)
     overrides = {k: v for k, v in {"match": match, "gap": gap, "candidate": candidate}.items() if v is not None}
     try:
-        cases = read_cases(queries)
-        report = benchmark.run(cases, database_url=database, size=size, details=details,
-                               accounts_file=accounts_file or queries.with_name("resolution_accounts.csv"),
+        accounts = None
+        if public:
+            cases, accounts = publicset.public_set()
+        else:
+            cases = read_cases(queries)
+        report = benchmark.run(cases, database_url=database, size=size, details=details, accounts=accounts,
+                               accounts_file=accounts_file or (queries.with_name("resolution_accounts.csv")
+                                                               if queries else None),
                                thresholds=Thresholds(**overrides))
-    except BadEvaluationFile as error:
+    except (BadEvaluationFile, publicset.MissingSource) as error:
         typer.echo(f"kam bench resolve: {error}", err=True)
         raise typer.Exit(2) from None
     typer.echo(json.dumps(report, ensure_ascii=False, indent=2))

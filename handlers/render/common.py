@@ -1,6 +1,6 @@
 from collections.abc import Callable
 
-from handlers.ids import ActionId
+from handlers.ids import ActionId, teaching_block
 from handlers.render import Message
 from handlers.render.blocks import SECTION_TEXT_LIMIT, actions, button, section
 from kam_core.accounts.resolver.resolve import SearchResult
@@ -25,11 +25,20 @@ def help_message(unknown: str | None = None) -> Message:
 
 def candidates_message(result: SearchResult, then: ActionId, value: Callable[[int], str] = str) -> Message:
     """Up to 5 buttons, one per candidate; `then` says what choosing one does, and each button's value,
-    `value(account_id)`, carries what it needs to finish the command (by default the account id)."""
+    `value(account_id)`, carries what it needs to finish the command (by default the account id). Their
+    block carries what was typed, so the choice teaches it as an alias (handlers/aliases.py)."""
     text = piece(T, "candidates_intro", query=result.query)
     buttons = [button(piece(T, "candidate_button", c=c), f"{then}:{n}", value(c.account_id))
                for n, c in enumerate(result.candidates[:5])]
-    return Message(text=text, blocks=[section(text), actions(*buttons)])
+    return Message(text=text, blocks=[section(text), actions(*buttons, block_id=teaching_block(result.query))])
+
+
+def suggestion_message(text: str, result: SearchResult, then: ActionId, value: Callable[[int], str] = str) -> Message:
+    """No account by that name: `text` says so and names the closest one; its "Yes, <name>" button does what
+    a candidate's would (and teaches what was typed, like one)."""
+    best = result.best
+    yes = button(piece(T, "suggestion_button", c=best), f"{then}:0", value(best.account_id))
+    return Message(text=text, blocks=[section(text), actions(yes, block_id=teaching_block(result.query))])
 
 
 def kept(message: Message, typed: str) -> Message:

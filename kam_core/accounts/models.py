@@ -5,7 +5,7 @@ from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kam_core.base import Base, Timestamped
-from kam_core.enums import AccountStatus, BuyingRole, SizeSegment, TeamRole, Tier, TierSource
+from kam_core.enums import AccountStatus, AliasSource, BuyingRole, SizeSegment, TeamRole, Tier, TierSource
 from kam_core.people.models import Person
 
 
@@ -57,8 +57,14 @@ class AccountAlias(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
     alias: Mapped[str] = mapped_column(String(200))
+    # A learned alias (kam_core/accounts/aliases.py) says who taught it, when, and what they had typed.
+    source: Mapped[AliasSource] = mapped_column(default=AliasSource.imported, server_default=AliasSource.imported)
+    learned_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    learned_at: Mapped[datetime | None]
+    query: Mapped[str | None] = mapped_column(String(200))
 
     account: Mapped[Account] = relationship(back_populates="aliases")
+    learned_by: Mapped[Person | None] = relationship()
 
 
 class AccountTeamMember(Base):

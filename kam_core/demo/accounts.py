@@ -15,11 +15,13 @@ from decimal import Decimal
 from kam_core.accounts.models import Account, AccountAlias
 from kam_core.demo import names
 from kam_core.demo.context import Context, Staff
-from kam_core.enums import AccountStatus, SizeSegment, Tier
+from kam_core.enums import AccountStatus, AliasSource, SizeSegment, Tier
 from kam_core.progress import track
 from kam_core.tiers.ranking import rank_accounts
 
 CHINESE_SHARE = 0.4
+# The bulk writer names every column: a demo's aliases are all imported, none learned.
+IMPORTED_ALIAS = {"source": AliasSource.imported, "learned_by_id": None, "learned_at": None, "query": None}
 GROUP_PARENT_SHARE = 0.04
 REVENUE_MEDIAN = 150_000
 REVENUE_SIGMA = 1.25
@@ -235,7 +237,8 @@ def write_accounts(ctx: Context, seeds: list[AccountSeed]) -> None:
             a for a in company.aliases if rng.random() < 0.35]
         for alias in dict.fromkeys(chosen):
             if alias != company.name:
-                writer.add(aliases, {"id": writer.new_id(aliases), "account_id": seed.id, "alias": alias})
+                writer.add(aliases, {"id": writer.new_id(aliases), "account_id": seed.id, "alias": alias,
+                                     **IMPORTED_ALIAS})
         writer.maybe_flush()
     writer.flush()
 

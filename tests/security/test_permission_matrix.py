@@ -14,7 +14,8 @@ import pytest
 from slack_sdk.models.views import View
 from sqlalchemy import func, select
 
-from kam_core.accounts.models import Account, AccountTeamMember
+from kam_core.accounts.aliases import learn_alias, learned_aliases, remove_learned_alias
+from kam_core.accounts.models import Account, AccountAlias, AccountTeamMember
 from kam_core.accounts.service import account_card
 from kam_core.actors import Actor
 from kam_core.audit.models import AuditEntry
@@ -22,7 +23,7 @@ from kam_core.clock import utcnow
 from kam_core.db import transaction
 from kam_core.digests.builder import build_digest
 from kam_core.digests.week import week_key
-from kam_core.enums import Role, Source, TeamRole, Tier
+from kam_core.enums import AliasSource, Role, Source, TeamRole, Tier
 from kam_core.errors import Forbidden, NotLinked
 from kam_core.importers.accounts_csv import import_accounts_csv
 from kam_core.interactions.models import Interaction
@@ -260,6 +261,23 @@ def change_rate(session, world, actor, role, policy, tmp_path):
              today=date(2026, 6, 1))
 
 
+def teach_alias(session, world, actor, role, policy, tmp_path):
+    learn_alias(session, actor=actor, policy=policy, account_id=world.accounts["will"], query="westwind",
+                now=utcnow())
+
+
+def list_aliases(session, world, actor, role, policy, tmp_path):
+    learned_aliases(session, actor=actor, account_id=world.accounts["will"])
+
+
+def remove_alias(session, world, actor, role, policy, tmp_path):
+    # Taught a moment before, without an audit entry of its own, so only the removal is counted.
+    session.add(AccountAlias(account_id=world.accounts["will"], alias="westwind", source=AliasSource.learned,
+                             learned_at=utcnow(), query="westwind"))
+    session.flush()
+    remove_learned_alias(session, actor=actor, account_id=world.accounts["will"], alias="westwind", now=utcnow())
+
+
 # Each case of the documented table: (the service call, does it write?)
 SERVICES = {
     "read an account card": (read_card, False),
@@ -276,6 +294,9 @@ SERVICES = {
     **{case: (close_deal(whose), True) for case, whose in CLOSE_DEAL.items()},
     "change the lost reasons": (add_reason, True),
     "change the exchange rates": (change_rate, True),
+    "teach an alias by choosing an account among candidates": (teach_alias, True),
+    "list the learned aliases of an account": (list_aliases, False),
+    "remove a learned alias": (remove_alias, True),
 }
 MATRIX = documented_matrix()
 

@@ -16,7 +16,7 @@ from kam_core.accounts.models import Account
 from kam_core.accounts.resolver.benchdata import distractors, load_accounts, read_accounts
 from kam_core.accounts.resolver.decide import DEFAULT_THRESHOLDS, Thresholds
 from kam_core.accounts.resolver.evaluation import (
-    Answer, BadEvaluationFile, Case, by_kind, metrics, misses, suggestion_figures,
+    Answer, BadEvaluationFile, Case, by_kind, by_part, metrics, misses, suggestion_figures,
 )
 from kam_core.accounts.resolver.index import NameIndex, account_rows
 from kam_core.accounts.resolver.resolve import Outcome, ranked_accounts, search_accounts
@@ -24,16 +24,18 @@ from kam_core.db import make_engine, make_sessionmaker, transaction
 
 
 def run(cases: list[Case], *, database_url: str | None, accounts_file: Path | None, size: int,
-        thresholds: Thresholds = DEFAULT_THRESHOLDS, details: bool = False, keep_ranked: bool = False) -> dict:
+        thresholds: Thresholds = DEFAULT_THRESHOLDS, details: bool = False, keep_ranked: bool = False,
+        accounts: list[tuple[str, list[str]]] | None = None) -> dict:
+    """`accounts` (name, aliases) instead of `accounts_file`: the public set's, built at run time."""
     with ExitStack() as stack:
         if database_url is None:
-            if accounts_file is None or not accounts_file.exists():
+            if accounts is None and (accounts_file is None or not accounts_file.exists()):
                 raise BadEvaluationFile(f"no accounts file {accounts_file}; give --accounts-file or --database")
             folder = stack.enter_context(tempfile.TemporaryDirectory())
             database_url = f"sqlite:///{Path(folder) / 'resolve-bench.db'}"
             engine = make_engine(database_url)
             schema.upgrade(engine)
-            accounts = read_accounts(accounts_file)
+            accounts = list(accounts) if accounts is not None else read_accounts(accounts_file)
             accounts += distractors(max(0, size - len(accounts)), {n for n, _ in accounts})
             with transaction(make_sessionmaker(engine)) as session:
                 load_accounts(session, accounts)
@@ -81,9 +83,11 @@ def _measure(cases, sessions, thresholds, details, keep_ranked) -> dict:
         "index_build_cpu_s": round(build_cpu_s, 3),
         "index_mb": round(index_mb, 1),
         "thresholds": thresholds.model_dump(),
+        "by_kind": by_kind(cases, answers),
     }
+    if any(c.part for c in cases):
+        report["by_part"] = by_part(cases, answers)
     if details:
-        report["by_kind"] = by_kind(cases, answers)
         report["misses"] = misses(cases, answers)
         report["slowest_cpu_ms"] = [(round(ms, 2), query) for ms, query in slowest]
     if keep_ranked:

@@ -33,6 +33,7 @@ class Case:
     query: str
     expected: str | None
     kind: str = ""
+    part: str = ""  # the public set's half: "tuning" or "held_out" (publicset.py)
 
 
 def read_cases(path: Path) -> list[Case]:
@@ -42,7 +43,8 @@ def read_cases(path: Path) -> list[Case]:
             if not reader.fieldnames or not {"query", "expected"} <= set(reader.fieldnames):
                 raise BadEvaluationFile(f"{path} needs the columns query,expected (it has: "
                                         f"{','.join(reader.fieldnames or []) or 'none'})")
-            cases = [Case(row["query"], (row["expected"] or "").strip() or None, (row.get("kind") or "").strip())
+            cases = [Case(row["query"], (row["expected"] or "").strip() or None, (row.get("kind") or "").strip(),
+                          (row.get("part") or "").strip())
                      for row in reader]
     except (OSError, UnicodeDecodeError) as error:
         raise BadEvaluationFile(f"cannot read {path}: {error}") from None
@@ -111,12 +113,24 @@ def by_kind(cases: list[Case], answers: list[Answer]) -> dict[str, dict[str, flo
     return {kind: metrics([cases[i] for i in rows], [answers[i] for i in rows]) for kind, rows in sorted(kinds.items())}
 
 
+def by_part(cases: list[Case], answers: list[Answer]) -> dict[str, dict]:
+    """The public set's halves (tuning, held_out): all their queries, then per kind."""
+    parts: dict[str, list[int]] = {}
+    for i, case in enumerate(cases):
+        parts.setdefault(case.part or "-", []).append(i)
+    out = {}
+    for part, rows in sorted(parts.items()):
+        these, got = [cases[i] for i in rows], [answers[i] for i in rows]
+        out[part] = {**metrics(these, got), "by_kind": by_kind(these, got)}
+    return out
+
+
 def misses(cases: list[Case], answers: list[Answer]) -> list[dict]:
     out = []
     for case, got in zip(cases, answers, strict=True):
         right = (got.outcome == Outcome.none) if case.expected is None else (got.shown[:1] == [case.expected])
         if not right:
-            out.append({"query": case.query, "expected": case.expected, "kind": case.kind,
+            out.append({"query": case.query, "expected": case.expected, "kind": case.kind, "part": case.part,
                         "outcome": got.outcome.value, "shown": got.shown})
     return out
 

@@ -3,8 +3,9 @@
 Built once per process and database, rebuilt only when the account-names change
 marker moves (kam_core.changes): one primary-key read per request otherwise.
 Lookups: exact (compact key), core, pinyin, prefix (bisect over sorted keys and
-cores) and an n-gram inverted index that yields a few dozen fuzzy candidates
-out of 100,000s of names without scoring them all.
+cores), initials (acronyms.py: "ibm" → International Business Machines) and an
+n-gram inverted index that yields a few dozen fuzzy candidates out of 100,000s
+of names without scoring them all.
 """
 
 import gc
@@ -21,8 +22,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kam_core.accounts.models import Account, AccountAlias
+from kam_core.accounts.resolver.acronyms import (
+    LOOSE, STRICT, capitals_of, capitals_strength, initialisms, query_forms, written_initialisms,
+)
+from kam_core.accounts.resolver.chinese import letter_candidates
+from kam_core.accounts.resolver.chinese import letters as chinese_letters
 from kam_core.accounts.resolver.grams import grams
-from kam_core.accounts.resolver.normalise import compact, core, normalise, pinyin
+from kam_core.accounts.resolver.normalise import compact, core, has_cjk, normalise, pinyin
 from kam_core.accounts.resolver.query import Query
 from kam_core.accounts.resolver.spaceless import Spaceless
 from kam_core.changes import ACCOUNT_NAMES, KeptUntilChanged
@@ -33,6 +39,8 @@ PREFIX_LIMIT = 200
 # this many entries were counted (a gram every name has tells nothing).
 POSTINGS_BUDGET = 40_000
 FUZZY_CANDIDATES = 40
+# Names a mixed-case query's capitals are checked against at most ("PwC": every "p… c…" name).
+CAPITALS_LIMIT = 200
 # Later words of names are indexed when at least this long, and kept only when
 # at most this many names have them (a trade word like "logistics" tells nothing).
 WORD_MIN = 4
@@ -75,6 +83,9 @@ class NameIndex:
     sorted_names: list[str]  # distinct keys and cores, sorted, for prefix hits
     postings: dict  # gram → positions in keys
     words: dict  # a later word of a Latin key ("moutai" in "kweichow moutai") → positions in keys
+    initials: dict  # an initialism of Latin keys (acronyms.py: "ibm") → positions in keys, strict ones first
+    initials_strict: dict  # how many of those, from the first, are strict
+    letters: dict  # a character of a Chinese key, or its place's abbreviation (粤: 广东...) → positions in keys
 
     @classmethod
     def build(cls, rows) -> "NameIndex":
@@ -102,6 +113,10 @@ class NameIndex:
         exact, cores, pinyins, keys = {}, {}, {}, []
         postings: defaultdict[str, list[int]] = defaultdict(list)
         words: defaultdict[str, list[int]] = defaultdict(list)
+        letters: defaultdict[str, list[int]] = defaultdict(list)
+        strict: defaultdict[str, list[int]] = defaultdict(list)
+        loose: defaultdict[str, list[int]] = defaultdict(list)
+        key_ids: dict[str, int] = {}
         # Many aliases repeat (a brand in several cities): normalise each text once.
         seen: dict[str, tuple] = {}
         for account_id, name, alias in rows:
@@ -116,8 +131,9 @@ class NameIndex:
                 key = normalise(text)
                 distinctive = core(key) if key else None
                 spoken = pinyin(compact(distinctive or key)) if key and not key.isascii() else None
-                known = seen[text] = (key, distinctive, spoken)
-            key, distinctive, spoken = known
+                written = written_initialisms(text, key, alias=alias is not None) if key and key.isascii() else None
+                known = seen[text] = (key, distinctive, spoken, written)
+            key, distinctive, spoken, written = known
             if not key:
                 continue
             entry = len(entry_key)
@@ -130,20 +146,32 @@ class NameIndex:
                 keys.append(key)
                 for gram in grams(compact(key)):
                     postings[gram].append(key_id)
+                if not key.isascii() and has_cjk(key):
+                    for letter in chinese_letters(compact(key)):
+                        letters[letter].append(key_id)
                 if " " in key and key.isascii():
                     for word in key.split()[1:]:
                         if len(word) >= WORD_MIN:
                             words[word].append(key_id)
+                if key.isascii():
+                    key_ids[key] = key_id
+                    for initialism, strength in initialisms(key, distinctive):
+                        (strict if strength == STRICT else loose)[initialism].append(key_id)
+            if written:
+                for initialism in written:
+                    loose[initialism].append(key_ids[key])
             if distinctive:
                 _add(cores, distinctive, entry)
             if spoken:
                 _add(pinyins, spoken, entry)
-        del seen
+        del seen, key_ids
         sorted_names = sorted({*exact, *cores})
         return cls(account_ids, account_names, entry_account, entry_key, entry_core, entry_alias,
                    exact, cores, pinyins, keys, sorted_names,
                    {gram: array("I", ids) for gram, ids in postings.items()},
-                   {word: array("I", ids) for word, ids in words.items() if len(ids) <= WORD_MAX_KEYS})
+                   {word: array("I", ids) for word, ids in words.items() if len(ids) <= WORD_MAX_KEYS},
+                   *_initials(strict, loose),
+                   letters={letter: array("I", ids) for letter, ids in letters.items()})
 
     @property
     def size(self) -> int:
@@ -189,11 +217,50 @@ class NameIndex:
     def _spaceless(self) -> Spaceless:
         return Spaceless(self.keys)
 
+    def names_holding(self, pair: str) -> int:
+        """How many distinct keys hold a pair of Chinese characters near their start (grams.py)."""
+        return len(self.postings.get(pair, ()))
+
+    def short_name_hits(self, q: Query) -> list[int]:
+        """Names a Chinese query may be the exchange short name of (chinese.py: 宝实 for 宝塔实业)."""
+        hits = []
+        if q.cjk:
+            for key_id in letter_candidates(self.letters, self.keys, q.raw):
+                hits += _entries(self.exact, self.keys[key_id])
+        return hits
+
     def word_hits(self, q: Query) -> list[int]:
         hits = []
         if " " not in q.key and len(q.key) >= WORD_MIN:
             for key_id in self.words.get(q.key, ()):
                 hits += _entries(self.exact, self.keys[key_id])
+        return hits
+
+    def initial_hits(self, q: Query) -> dict[int, int]:
+        """Entries whose names the query is an initialism of (acronyms.py) → STRICT, LOOSE or WEAK.
+        Strict only for an account's own name (an alias's initials are loose: "Beijing Anli
+        Trading" is nobody's BAT). A mixed-case query's capitals ("PwC" → pc) count only where its
+        letters abbreviate the name: loosely when the name is written in camel case too, weakly
+        else; the camel-case names (among the loose ones) are looked at first, CAPITALS_LIMIT at most."""
+        plain, typed = query_forms(q.text, q.key, q.compact)
+        capitals = capitals_of(typed) if typed else None
+        hits: dict[int, int] = {}
+        key_ids = self.initials.get(plain) if plain else None
+        if key_ids is not None:
+            strict_count = self.initials_strict.get(plain, 0)
+            for at, key_id in enumerate(key_ids):
+                for entry in _entries(self.exact, self.keys[key_id]):
+                    if entry not in hits:
+                        hits[entry] = STRICT if at < strict_count and self.entry_alias[entry] is None else LOOSE
+        key_ids = self.initials.get(capitals) if capitals else None
+        if key_ids is not None:
+            strict_count = self.initials_strict.get(capitals, 0)
+            for key_id in (key_ids[strict_count:] + key_ids[:strict_count])[:CAPITALS_LIMIT]:
+                for entry in _entries(self.exact, self.keys[key_id]):
+                    if entry not in hits:
+                        text = self.entry_alias[entry] or self.account_names[self.entry_account[entry]]
+                        if (strength := capitals_strength(typed, self.keys[key_id], text)) is not None:
+                            hits[entry] = strength
         return hits
 
     def fuzzy_hits(self, q: Query) -> list[int]:
@@ -219,6 +286,17 @@ class NameIndex:
         for key_id, _ in ranked:
             hits += _entries(self.exact, keys[key_id])
         return hits
+
+
+def _initials(strict: dict, loose: dict) -> tuple[dict, dict]:
+    """One table for both strengths: key positions, strict ones first, and the count of those."""
+    table, counts = {}, {}
+    for initialism in strict.keys() | loose.keys():
+        first = strict.get(initialism, [])
+        table[initialism] = array("I", first + loose.get(initialism, []))
+        if first:
+            counts[initialism] = len(first)
+    return table, counts
 
 
 _index = KeptUntilChanged(ACCOUNT_NAMES, lambda session: NameIndex.build(account_rows(session)))

@@ -22,6 +22,7 @@ from pathlib import Path
 from cleanco import prepare_default_terms
 from zhconv import zhconv
 
+from kam_core.accounts.resolver.legal_forms import FullForms
 from kam_core.accounts.resolver.words import (
     CJK_DESIGNATORS, GENERIC_CJK, GENERIC_LATIN, PLACE_ENDINGS, PLACES,
 )
@@ -75,6 +76,10 @@ def _fold(name: str) -> str:
     return text
 
 
+# Legal forms written out ("Aktiengesellschaft") as their short forms ("ag"), folded like names.
+_FULL_FORMS = FullForms(_fold)
+
+
 def _drop_legal_tail(tokens: list[str]) -> list[str]:
     """Strip trailing legal terms, repeatedly ("Co., Ltd.", "AG & Co. KGaA"), keeping one token at least."""
     while len(tokens) > 1:
@@ -115,7 +120,7 @@ def normalise(name: str) -> str:
         return ""
     if tokens[0] == "the" and len(tokens) > 1:
         tokens = tokens[1:]
-    tokens = _drop_legal_tail(tokens)
+    tokens = _drop_legal_tail(_FULL_FORMS.shorten(tokens))
     if "and" in tokens or "+" in tokens:
         tokens = ["&" if t in {"and", "+"} else t for t in tokens]
     joined = " ".join(tokens)
@@ -126,8 +131,13 @@ def normalise(name: str) -> str:
 
 @lru_cache(maxsize=4096)
 def raw(name: str) -> str:
-    """The name as typed, legal form included, without case, width, accents or punctuation."""
-    return _NOT_WORD.sub("", _fold(name)).replace("&", "")
+    """The name as typed, legal form included (a full form as its short form: legal_forms.py),
+    without case, width, accents or punctuation."""
+    text = _fold(name)
+    tokens = [t for t in (t.strip(".,-") for t in _SPLIT.split(text)) if t]
+    if tokens and (shorter := _FULL_FORMS.shorten(tokens)) != tokens:
+        text = " ".join(shorter)
+    return _NOT_WORD.sub("", text).replace("&", "")
 
 
 def compact(key: str) -> str:

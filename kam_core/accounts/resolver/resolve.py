@@ -26,11 +26,12 @@ from pydantic import BaseModel
 from rapidfuzz.distance import LCSseq
 from sqlalchemy.orm import Session
 
+from kam_core.accounts.resolver.chinese_ambiguity import asking, generic
 from kam_core.accounts.resolver.decide import DEFAULT_THRESHOLDS, Thresholds
 from kam_core.accounts.resolver.index import NameIndex, name_index
 from kam_core.accounts.resolver.normalise import compact, has_cjk, pinyin
 from kam_core.accounts.resolver.query import Query
-from kam_core.accounts.resolver.score import score
+from kam_core.accounts.resolver.score import initials_score, score
 
 
 # Core, pinyin and prefix hits scored per query at most: a short or common
@@ -132,7 +133,7 @@ def _ranked(index: NameIndex, q: Query) -> list[tuple[float, str, int]]:
     core_hits = set(index.core_hits(q)[:HITS_LIMIT])
     pinyin_hits = set(index.pinyin_hits(q)[:HITS_LIMIT])
     entries = {*index.exact_hits(q), *core_hits, *pinyin_hits, *index.prefix_hits(q)[:HITS_LIMIT],
-               *index.word_hits(q)}
+               *index.word_hits(q), *index.short_name_hits(q)}
     if not any(index.entry_key[e] == q.key for e in entries):
         entries.update(index.fuzzy_hits(q))
     best: dict[int, tuple[float, int, str, int]] = {}
@@ -144,14 +145,21 @@ def _ranked(index: NameIndex, q: Query) -> list[tuple[float, str, int]]:
         account = accounts[entry]
         text = aliases[entry] or names[account]
         core_hit, pinyin_hit = entry in core_hits, entry in pinyin_hits
-        memo = (text if key == q.key else key, core_hit, pinyin_hit)
+        # A Chinese query is scored against the name as written (chinese.py reads its legal form).
+        memo = (text if key == q.key or q.cjk else key, core_hit, pinyin_hit)
         s = scored.get(memo)
         if s is None:
             s = scored[memo] = score(q, text, key, cores[entry], core_hit=core_hit, pinyin_hit=pinyin_hit)
         if account not in best or best[account][0] < s:
             best[account] = (s, len(key), names[account], entry)
+    for entry, strength in index.initial_hits(q).items():  # "ibm": International Business Machines
+        s, account = initials_score(strength), accounts[entry]
+        if account not in best or best[account][0] < s:
+            best[account] = (s, len(keys[entry]), names[account], entry)
     # Equal scores: the name the query covers most of first (联想 before 上海联祥纺织 for "lianxiang").
-    return [(s, name, entry) for s, _, name, entry in sorted(best.values(), key=lambda r: (-r[0], r[1], r[2]))]
+    ranked = [(s, name, entry) for s, _, name, entry in sorted(best.values(), key=lambda r: (-r[0], r[1], r[2]))]
+    # A generic Chinese word (华联, 东方) that several accounts fit: candidates, not an answer.
+    return asking(q, ranked) if generic(q, ranked, index.names_holding) else ranked
 
 
 def _candidates(index: NameIndex, ranked) -> list[Candidate]:

@@ -6,12 +6,20 @@ the same key once legal forms are dropped (95; "Merck KGaA" then beats
 same core (94, or 88 when the query had more than its core: "general electric"
 meeting General Motors' core "general"); the same pinyin (90: an input-method
 homophone 腾迅 for 腾讯, or "tengxun" typed without one); a prefix (84-93 by how
-much of the name it covers); then typo-tolerant fuzzy scores, capped at 93.
+much of the name it covers); then typo-tolerant fuzzy scores, capped at 93 (a Chinese query
+found inside a word of the name, not where one starts, is weak: 瑞德 in 凯瑞德). A Chinese query
+read as the exchange short name of a Chinese name (chinese.py: 云南锗业, 天铁股份, 粤电力) scores
+up to 92, a name of another place than the query's at most 72. A query that is
+an initialism of the name (acronyms.py: "IBM" for International Business Machines) scores 90,
+87 when loosely made (stop words left out, camel-case humps, the legal form's first word, or
+an alias's), 82 for a mixed-case query's capitals the name has no humps for ("PwC" against
+Pineway Capital): a unique one is confident, one that several accounts share a question.
 """
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
+from kam_core.accounts.resolver.chinese import INSIDE_A_WORD, starts_a_word, with_short_name
 from kam_core.accounts.resolver.normalise import raw
 from kam_core.accounts.resolver.query import Query
 from kam_core.accounts.resolver.words import INDUSTRY_CJK
@@ -26,6 +34,12 @@ CORE_OTHER_INDUSTRY = 72.0
 FUZZY_CAP = 93.0
 WORD_OF_NAME = 80.0
 UNRELATED = 60.0
+# By strength (acronyms.STRICT, LOOSE, WEAK): a weak initialism is a candidate, never confident.
+INITIALS = (90.0, 87.0, 82.0)
+
+
+def initials_score(strength: int) -> float:
+    return INITIALS[strength]
 
 
 def prefix_score(typed: int, name: str, boundary: bool) -> float:
@@ -119,12 +133,15 @@ def _core_words_of(key: str, flat_core: str | None) -> str:
 def _fuzzy_cjk(q: Query, flat: str, flat_core: str | None) -> float:
     best = 0.0
     if len(q.compact) >= 2 and q.compact in flat:
-        best = 84.0 + 8.0 * len(q.compact) / len(flat)
+        # Where a word starts (the name's or after its place), or inside one (瑞德 in 凯瑞德: weak).
+        best = (84.0 if starts_a_word(q.compact, flat) else INSIDE_A_WORD) + 8.0 * len(q.compact) / len(flat)
     mine = q.core_compact or q.compact
     theirs = flat_core or flat
     similarity = fuzz.ratio(mine, theirs)
     if not q.core_compact or not flat_core:
         similarity *= 0.8  # only place names and trade words in common is weak evidence
+    if not q.bare:  # the query's trade words are not the name's: no more than a core hit (东方能源, 东方集团)
+        similarity = min(similarity, CORE_OF_LONGER_QUERY / 0.9)
     best = max(best, 0.9 * similarity, 0.8 * fuzz.ratio(q.compact, flat))
     return min(best, FUZZY_CAP)
 
@@ -140,5 +157,7 @@ def score(q: Query, text: str, key: str, core: str | None, *, core_hit: bool, pi
     best = max(best, prefix)
     if best < CORE and not prefix:
         best = max(best, _fuzzy_cjk(q, flat, flat_core) if q.cjk else _fuzzy_latin(q, key, flat, flat_core))
+    if q.cjk and not flat.isascii():
+        best = with_short_name(q.raw, raw(text), best, core=q.core_compact)  # 云南锗业 for 云南临沧鑫圆锗业 (chinese.py)
     # 中信银行 is not 中信证券: one core, two lines of business.
     return min(best, CORE_OTHER_INDUSTRY) if _other_industry(q, flat, flat_core) else best
