@@ -16,6 +16,10 @@ class Thresholds(BaseModel):
     gap: float = Field(4.0, ge=0, le=100)
     # Accounts at or above this score are offered as candidates; below it, none.
     candidate: float = Field(80.0, ge=0, le=100)
+    # A name or alias typed as it is written (score.CORE and up: case, width, legal form and trade words aside) needs
+    # only this lead: a rep typing "Merck KGaA" means it, even with Merck & Co. close behind.
+    exact: float = Field(94.0, ge=0, le=100)
+    exact_gap: float = Field(4.0, ge=0, le=100)
 
 
 DEFAULT_THRESHOLDS = Thresholds()

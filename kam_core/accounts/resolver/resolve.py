@@ -87,7 +87,8 @@ def decide(ranked: list[tuple], *, thresholds: Thresholds, limit: int) -> tuple[
     if not ranked:
         return Outcome.none, []
     top, runner_up = ranked[0][0], ranked[1][0] if len(ranked) > 1 else 0.0
-    if top >= thresholds.match and top - runner_up >= thresholds.gap:
+    if top >= thresholds.match and top - runner_up >= (thresholds.exact_gap if top >= thresholds.exact
+                                                        else thresholds.gap):
         return Outcome.match, ranked[:1]
     plausible = [r for r in ranked[:limit] if r[0] >= thresholds.candidate]
     if plausible:
