@@ -102,3 +102,23 @@ def _stop_if_schema_behind(rt: Runtime) -> None:
         typer.echo(piece("cli/words.txt.j2", "db_behind", revision=revision, head=schema.head_revision(),
                          database=rt.engine.url.render_as_string(hide_password=True)), err=True)
         raise typer.Exit(1) from None
+
+
+class _RolledBack(Exception):
+    """Leaves a dry run's transaction by an exception, so that it rolls back, carrying the result out."""
+
+    def __init__(self, result) -> None:
+        super().__init__("dry run")
+        self.result = result
+
+
+def in_transaction(rt: Runtime, work, *, dry_run: bool):
+    """`work(session)`'s result, committed; with `dry_run`, the whole work runs and is then rolled back."""
+    try:
+        with unit_of_work(rt) as session:
+            result = work(session)
+            if dry_run:
+                raise _RolledBack(result)
+    except _RolledBack as rolled_back:
+        return rolled_back.result
+    return result

@@ -5,19 +5,13 @@ from pathlib import Path
 
 import typer
 
-from bot.cli.common import DatabaseOption, runtime, unit_of_work
+from bot.cli.common import DatabaseOption, in_transaction, runtime, unit_of_work
 from kam_core.actors import Actor
 from templates import piece, render
 
 app = typer.Typer(no_args_is_help=True, help="Exchange rates into the reporting currency (KAM_REPORTING_CURRENCY).")
 ADMIN = Actor.system("cli")
 T = "cli/fx.txt.j2"
-
-
-class _RolledBack(Exception):
-    def __init__(self, result) -> None:
-        super().__init__("dry run")
-        self.result = result
 
 
 @app.command("set")
@@ -74,14 +68,14 @@ def import_rates(file: Path = typer.Argument(..., help="CSV with the header curr
     from kam_core.fx.rates_csv import import_rates_csv
 
     rt = runtime(database)
-    try:
-        with unit_of_work(rt) as session:
-            report = import_rates_csv(session, file=file, actor=ADMIN, reporting=rt.policy.reporting_currency,
-                                      today=today())
-            if dry_run:
-                raise _RolledBack(report)
-            tiers = _recompute(session, rt) if report.added or report.changed else None
-    except _RolledBack as rolled_back:
-        report, tiers = rolled_back.result.model_copy(update={"dry_run": True}), None
+
+    def work(session):
+        report = import_rates_csv(session, file=file, actor=ADMIN, reporting=rt.policy.reporting_currency,
+                                  today=today())
+        return report, (_recompute(session, rt) if report.added or report.changed else None)
+
+    report, tiers = in_transaction(rt, work, dry_run=dry_run)
+    if dry_run:
+        report, tiers = report.model_copy(update={"dry_run": True}), None
     typer.echo(render(T, part="import", report=report, reporting=rt.policy.reporting_currency))
     _say_tiers(tiers)

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import typer
 
-from bot.cli.common import DatabaseOption, runtime, unit_of_work
+from bot.cli.common import DatabaseOption, in_transaction, runtime
 from kam_core.actors import Actor
 from templates import piece, render
 
@@ -25,28 +25,9 @@ def _run(importer, kind: str, database: str | None, *, dry_run: bool = False, **
 
         schema.upgrade(rt.engine)
     with shown_progress():
-        report = _in_transaction(rt, lambda session: importer(session, actor=Actor.system(f"import:{kind}"),
+        report = in_transaction(rt, lambda session: importer(session, actor=Actor.system(f"import:{kind}"),
                                                               policy=rt.policy, **kwargs), dry_run=dry_run)
     typer.echo(render("import_report.j2", report=report, dry_run=dry_run))
-
-
-class _RolledBack(Exception):
-    """Leaves a dry run's transaction by an exception, so that it rolls back, carrying the result out."""
-
-    def __init__(self, result) -> None:
-        super().__init__("dry run")
-        self.result = result
-
-
-def _in_transaction(rt, work, *, dry_run: bool):
-    try:
-        with unit_of_work(rt) as session:
-            result = work(session)
-            if dry_run:
-                raise _RolledBack(result)
-    except _RolledBack as rolled_back:
-        return rolled_back.result
-    return result
 
 
 @app.command("maven")
@@ -158,7 +139,7 @@ def export_folder(directory: Path = typer.Argument(..., help="A folder written b
 
         schema.upgrade(rt.engine)
     with shown_progress():
-        report = _in_transaction(rt, lambda session: import_export(session, directory=directory,
+        report = in_transaction(rt, lambda session: import_export(session, directory=directory,
                                                                    actor=Actor.system("import:export")),
                                  dry_run=dry_run)
     if dry_run:
