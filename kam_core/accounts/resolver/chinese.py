@@ -12,7 +12,11 @@ alignment is worth:
 - it must be anchored: the query starts where the name or its part after the place starts (a
   run of characters in the middle of a name is a coincidence more often than a short name);
   weaker: the place written out, then characters from further in (云南 … 锗业), or a leading
-  word of two or three characters the place table does not know (a city: 株洲) left out;
+  word of two or three characters the place table does not know (a city: 株洲) left out; the
+  whole rest in one run after a two-character such word (芜湖长岭科技 for 长岭科技) is nearly the
+  name without its place (88);
+- an anchored reading of three characters or more is at least a candidate (80), however many
+  single characters it takes: each word abbreviated to its first (青农商物 for 青岛农垦商贸物流);
 - each block after the first and each single character block weakens it (中绒 for 中银绒业 is a
   short name, but 中 and 绒 are in many names);
 - covering more of the name's distinctive part (between the place and the legal form)
@@ -37,14 +41,23 @@ PLACE_AND_BODY = 92.0  # the name's distinctive part, whole and in one run
 ANCHORED = 86.0
 PLACE_THEN_BODY = 85.0
 SKIPPED_LEAD = 82.0
+# All the rest in one run after a two-character leading word, in a name the table finds no place in
+# (most often a city it lacks: 芜湖长岭科技 for 长岭科技; a longer one is more often a brand).
+SKIPPED_CITY_AND_BODY = 88.0
 NOT_ANCHORED = 76.0
 ONLY_PLACE = 80.0
 COVERAGE_WEIGHT = 4.0
 PER_BLOCK = 2.0
 PER_SINGLE = 2.0
-SUFFIX_ABSENT = 3.0
+# A suffix word the name holds nowhere: more than a core hit (94) is above an anchored short name
+# holding it (90), so 山东宏岭铝业控股 comes before 上海宏岭物流集团 for 宏岭控股.
+SUFFIX_ABSENT = 5.0
 INSIDE_A_WORD = 76.0  # score.py's base for a query found inside a name, not where a word starts
 OTHER_PLACE = 72.0  # the most a name of another place scores (大连港 is not 南京港)
+# An anchored reading of this many characters or more is at least a candidate, however many single
+# characters it takes: short names abbreviate each word to its first (青农商物 for 青岛农垦商贸物流).
+FLOOR_LENGTH = 3
+ANCHORED_FLOOR = 80.0
 
 _FORMS = {**{p + e: "" for p in PLACES for e in ("", *PLACE_ENDINGS)}, **PLACE_FORMS}
 _PLACE = re.compile("(" + "|".join(sorted(_FORMS, key=len, reverse=True)) + ")")
@@ -89,7 +102,7 @@ def _blocks(short: str, text: str, start: int) -> list[tuple[int, int]] | None:
     return out
 
 
-def _worth(name: _Name, blocks: list[tuple[int, int]], place_block: bool) -> float:
+def _worth(name: _Name, blocks: list[tuple[int, int]], place_block: bool, floor: float = 0.0) -> float:
     place_end, body_end = name.place_end, name.body_end
     if place_end and blocks and blocks[0][0] == 0 and blocks[0][1] > place_end:
         blocks = [(0, place_end), (place_end, blocks[0][1]), *blocks[1:]]  # 中国核|电: 中国, then 核
@@ -107,6 +120,8 @@ def _worth(name: _Name, blocks: list[tuple[int, int]], place_block: bool) -> flo
     covered = sum(min(b, body_end) - max(a, place_end) for a, b in content if b > place_end)
     if anchored and len(content) == 1 and covered == body:
         return PLACE_AND_BODY
+    if not place_end and skipped == 2 and content == [(first, max(first_end, body_end))]:
+        return SKIPPED_CITY_AND_BODY
     singles = sum(b - a == 1 for a, b in content)
     if anchored:
         base = ANCHORED
@@ -116,8 +131,8 @@ def _worth(name: _Name, blocks: list[tuple[int, int]], place_block: bool) -> flo
         base = SKIPPED_LEAD
     else:
         base = NOT_ANCHORED
-    return (base + COVERAGE_WEIGHT * covered / body
-            - PER_BLOCK * (len(content) - 1) - PER_SINGLE * singles)
+    worth = base + COVERAGE_WEIGHT * covered / body - PER_BLOCK * (len(content) - 1) - PER_SINGLE * singles
+    return max(worth, floor) if anchored else worth
 
 
 def short_name_score(short: str, full: str) -> float:
@@ -129,14 +144,15 @@ def short_name_score(short: str, full: str) -> float:
     text = name.text
     best = 0.0
     for query, penalty in _readings(short):
+        floor = ANCHORED_FLOOR if len(query) >= FLOOR_LENGTH else 0.0
         blocks = _blocks(query, text, 0)
         if blocks is not None:
-            best = max(best, _worth(name, blocks, False) - penalty)
+            best = max(best, _worth(name, blocks, False, floor) - penalty)
         if name.place_end and query[0] in name.place_letters:
             # The place shortened to one character: 粤 for 广东, 深 for 深圳市.
             rest = _blocks(query[1:], text, name.place_end) if len(query) > 1 else []
             if rest is not None:
-                best = max(best, _worth(name, rest, True) - penalty)
+                best = max(best, _worth(name, rest, True, floor) - penalty)
     return best
 
 
@@ -207,7 +223,8 @@ def _query_letters(short: str) -> str:
 def letter_candidates(postings: dict, keys: list[str], short: str) -> list[int]:
     """Positions in `keys` of the keys holding every character of `short` (a folded, compact
     Chinese query), the first possibly as its place's abbreviation; at most LETTER_CANDIDATES,
-    those holding the characters in order first, then the shorter."""
+    those holding the characters in order first, then those the query's first two start (南纺 for
+    南京纺机进出口 before 南京佳星纺织), then the shorter."""
     wanted = _query_letters(short)
     if not 2 <= len(wanted) <= MAX_SHORT:
         return []
@@ -231,8 +248,22 @@ def letter_candidates(postings: dict, keys: list[str], short: str) -> list[int]:
     if len(held) <= LETTER_CANDIDATES:
         return list(held)
     rest = wanted[1:]
-    ranked = sorted(held, key=lambda k: (_blocks(rest, keys[k], 0) is None, len(keys[k])))
+    ranked = sorted(held, key=lambda k: (_blocks(rest, keys[k], 0) is None, not _starts(wanted, keys[k]),
+                                         len(keys[k])))
     return ranked[:LETTER_CANDIDATES]
+
+
+def _starts(short: str, flat: str) -> bool:
+    """Whether the first two characters of `short` start `flat` or its part after the place, the
+    first possibly as the place's abbreviation (the anchored readings of short_name_score)."""
+    if flat.startswith(short[:2]):
+        return True
+    place = _PLACE.match(flat) if flat[:2] in _PLACE_HEADS else None
+    if place is None:
+        return False
+    end = place.end()
+    return flat.startswith(short[:2], end) or (
+        short[0] in place.group(1) + _FORMS[place.group(1)] and flat.startswith(short[1], end))
 
 
 def _contains(sorted_ids, value: int) -> bool:

@@ -5,7 +5,8 @@ the same key once legal forms are dropped (95; "Merck KGaA" then beats
 "Merck & Co." for "merck kgaa", while "Apple Corp" still finds Apple Inc.); the
 same core (94, or 88 when the query had more than its core: "general electric"
 meeting General Motors' core "general"); the same pinyin (90: an input-method
-homophone 腾迅 for 腾讯, or "tengxun" typed without one); a prefix (84-93 by how
+homophone 腾迅 for 腾讯, or "tengxun" typed without one; 86 for Chinese characters meeting other
+Chinese characters, below a name holding those typed); a prefix (84-93 by how
 much of the name it covers); then typo-tolerant fuzzy scores, capped at 93 (a Chinese query
 found inside a word of the name, not where one starts, is weak: 瑞德 in 凯瑞德). A Chinese query
 read as the exchange short name of a Chinese name (chinese.py: 云南锗业, 天铁股份, 粤电力) scores
@@ -29,6 +30,9 @@ EXACT = 95.0
 CORE = 94.0
 PINYIN = 90.0
 PINYIN_OF_LONGER_QUERY = 78.0
+# A Chinese query meeting a Chinese name by sound only (汇岭 for 辉岭): still confident alone, but
+# below a name holding the characters typed (江苏辉岭生物农业 for 辉岭, prefix or short name: 86-90).
+HOMOPHONE = 86.0
 CORE_OF_LONGER_QUERY = 88.0
 CORE_OTHER_INDUSTRY = 72.0
 FUZZY_CAP = 93.0
@@ -153,6 +157,8 @@ def score(q: Query, text: str, key: str, core: str | None, *, core_hit: bool, pi
     if flat == q.compact:
         return AS_TYPED if q.raw == raw(text) else EXACT
     best = _same_core_score(q, core_hit, pinyin_hit) if core_hit or pinyin_hit else 0.0
+    if pinyin_hit and not core_hit and q.cjk and not flat.isascii() and (q.core_compact or q.compact) not in flat:
+        best = min(best, HOMOPHONE)  # the same sound, other characters: 汇岭 for 辉岭
     prefix = _prefix(q, key, flat, flat_core)
     best = max(best, prefix)
     if best < CORE and not prefix:

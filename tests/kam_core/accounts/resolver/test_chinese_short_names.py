@@ -166,3 +166,44 @@ def test_a_place_written_in_another_form_is_the_same_place():
     index = NameIndex.build([(1, "广西壮族自治区桂冠交通股份有限公司", None)])
     result = resolve(index, query="广西桂冠")
     assert result.outcome == Outcome.match
+
+
+def test_a_name_holding_the_characters_typed_comes_before_one_that_only_sounds_alike():
+    index = NameIndex.build([(1, "江苏辉岭生物农业股份有限公司", None), (2, "上海汇岭物流有限公司", None)])
+    result = resolve(index, query="辉岭")
+    assert result.candidates[0].name == "江苏辉岭生物农业股份有限公司"
+
+
+def test_a_homophone_alone_is_still_the_answer():
+    index = NameIndex.build([(1, "上海汇岭物流有限公司", None), (2, "青岛啤酒股份有限公司", None)])
+    result = resolve(index, query="辉岭")
+    assert result.outcome == Outcome.match
+    assert result.candidates[0].name == "上海汇岭物流有限公司"
+
+
+def test_each_word_abbreviated_to_its_first_character_is_offered():
+    index = NameIndex.build([(1, "青岛农垦商贸物流股份有限公司", None), (2, "江苏长青农化股份有限公司", None)])
+    result = resolve(index, query="青农商物")
+    assert result.outcome == Outcome.ambiguous
+    assert result.candidates[0].name == "青岛农垦商贸物流股份有限公司"
+
+
+def test_a_leading_city_the_table_lacks_left_out_before_the_whole_rest_is_answered():
+    index = NameIndex.build([(1, "芜湖长岭科技股份有限公司", None), (2, "长沙岭海科技股份有限公司", None)])
+    result = resolve(index, query="长岭科技")
+    assert result.candidates[0].name == "芜湖长岭科技股份有限公司"
+
+
+def test_a_name_holding_the_querys_konggu_comes_before_one_whose_core_alone_fits():
+    index = NameIndex.build([(1, "山东宏岭铝业控股股份有限公司", None), (2, "上海宏岭物流集团有限公司", None)])
+    result = resolve(index, query="宏岭控股")
+    assert result.candidates[0].name == "山东宏岭铝业控股股份有限公司"
+
+
+def test_among_many_candidates_those_the_query_starts_are_kept():
+    keys = [f"南京{a}{b}纺织" for a in "甲乙丙丁戊己庚辛壬癸" for b in "子丑寅卯辰巳午未申酉亥"] + ["南京纺机进出口"]
+    postings = {}
+    for key_id, key in enumerate(keys):
+        for letter in letters(key):
+            postings.setdefault(letter, []).append(key_id)
+    assert len(keys) - 1 in letter_candidates(postings, keys, "南纺")
