@@ -22,6 +22,12 @@ class Reporter(Protocol):
     def advance(self, label: str, steps: int, total: int | None) -> None:
         """`steps` more of `label` done (of `total`, when known); 0 steps: it begins."""
 
+    def begin(self, label: str) -> None:
+        """A step (work with nothing to count) begins."""
+
+    def end(self, label: str) -> None:
+        """The step ends."""
+
 
 class _Silent:
     def advance(self, label: str, steps: int, total: int | None) -> None:
@@ -48,17 +54,11 @@ def track(items: Iterable[T], label: str, *, total: int | None = None) -> Iterat
     """The items, unchanged, telling the reporter every BATCH of them (and the rest at the end)."""
     if total is None and hasattr(items, "__len__"):
         total = len(items)  # type: ignore[arg-type]
-    reporter = _reporter.get()
-    reporter.advance(label, 0, total)
-    pending = 0
+    counter = Tally(label, total)
     for item in items:
         yield item
-        pending += 1
-        if pending == BATCH:
-            reporter.advance(label, pending, total)
-            pending = 0
-    if pending:
-        reporter.advance(label, pending, total)
+        counter.add(1)
+    counter.close()
 
 
 class Tally:
@@ -92,17 +92,13 @@ def tally(label: str, *, total: int | None = None) -> Iterator[Tally]:
 
 @contextmanager
 def step(label: str) -> Iterator[None]:
-    """Work with nothing to count (recomputing tiers): the reporter hears when it begins and ends.
-    A reporter without `begin`/`end` simply hears nothing of it."""
+    """Work with nothing to count (recomputing tiers): the reporter hears when it begins and ends."""
     reporter = _reporter.get()
-    begin, end = getattr(reporter, "begin", None), getattr(reporter, "end", None)
-    if begin:
-        begin(label)
+    reporter.begin(label)
     try:
         yield
     finally:
-        if end:
-            end(label)
+        reporter.end(label)
 
 
 @contextmanager

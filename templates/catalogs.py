@@ -6,10 +6,10 @@ One domain per template file, so a template and its translations change together
 domain `slack-card`, in templates/locales/<locale>/LC_MESSAGES/slack-card.po (and .mo)."""
 
 import io
-from datetime import UTC, datetime
 import re
 import sys
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 from babel.messages.catalog import Catalog

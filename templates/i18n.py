@@ -2,9 +2,9 @@
 
 The words are English msgids in the templates (Jinja2's i18n extension); each other language is a set
 of gettext catalogs in templates/locales/<locale>/LC_MESSAGES/, one domain per template file
-(`slack/card.j2` → `slack-card`, each template reading only its own), managed with Babel (`make i18n`: extract, update, compile). The language
-of what is being written is a context variable: set for a request from its person
-(handlers/session.py), for a digest from its manager, for a reminder from its rep.
+(`slack/card.j2` → `slack-card`, each template reading only its own), managed with Babel (`make i18n`:
+extract, update, compile). The language of what is being written is a context variable: set for a
+request from its person (handlers/session.py), for a digest from its manager, for a reminder from its rep.
 """
 
 from collections.abc import Iterator
@@ -42,14 +42,18 @@ def current() -> str:
     return _language.get()
 
 
+def _spoken(language: str | None) -> str:
+    return language if language in LANGUAGES else DEFAULT
+
+
 def set_language(language: str | None) -> None:
     """For the rest of this context (a request's thread and the work it hands to the background pool)."""
-    _language.set(language if language in LANGUAGES else DEFAULT)
+    _language.set(_spoken(language))
 
 
 @contextmanager
 def use(language: str | None) -> Iterator[None]:
-    token = _language.set(language if language in LANGUAGES else DEFAULT)
+    token = _language.set(_spoken(language))
     try:
         yield
     finally:
@@ -60,6 +64,7 @@ def locale() -> str:
     return LANGUAGES[current()]
 
 
+@cache  # asked at every gettext call of a template
 def domain_of(template_name: str) -> str:
     """A template's gettext domain: `slack/card.j2` → `slack-card`, `cli/mine.txt.j2` → `cli-mine`."""
     stem = template_name.removesuffix(".j2").removesuffix(".txt").removesuffix(".md")

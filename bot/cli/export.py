@@ -6,6 +6,7 @@ from pathlib import Path
 import typer
 
 from bot.cli.common import DatabaseOption, runtime, unit_of_work
+from bot.cli.progress import shown_progress
 from kam_core.actors import Actor
 from templates import piece
 
@@ -22,8 +23,6 @@ def export(directory: Path = typer.Argument(..., help="A new or empty folder to 
             raise typer.BadParameter(piece("cli/words.txt.j2", "export_usage"))
         return _export_plans(file, database)
     from kam_core.export import export_all
-
-    from bot.cli.progress import shown_progress
 
     rt = runtime(database)
     with shown_progress(), unit_of_work(rt) as session:

@@ -25,7 +25,7 @@ def _row(o: OpportunityView, n: int) -> list[dict]:
 
 
 def opportunities_message(account_name: str, opportunities: list[OpportunityView],
-                          totals: PipelineTotals | None = None) -> Message:
+                          totals: PipelineTotals) -> Message:
     """The account's open deals in the order given, as many as fit in one message; buttons on each the
     viewer may change, their sum in the reporting currency (`totals`), and a line up front saying who can
     change the others."""

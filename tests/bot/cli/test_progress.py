@@ -133,7 +133,8 @@ def test_shown_progress_ends_with_took_and_not_after_a_failure():
         progress.advance("rows written", 10)
         raise RuntimeError("broken")
     assert lines == []  # the error is what matters: no last counts, no "Took"
-    progress.advance("rows written", 1)  # the reporter is gone with its block
+    progress.advance("rows written", 1, total=1)  # would complete the pass, if the reporter outlived its block
+    assert lines == []
 
 
 def test_off_shows_no_progress_but_still_how_long_and_nothing_done_says_nothing():
