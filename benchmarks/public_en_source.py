@@ -32,13 +32,14 @@ two of the other SEC companies (by a hash of the CIK).
 """
 
 import csv
-import hashlib
 import re
 import sys
 import zipfile
 from pathlib import Path
 
 from cleanco import basename
+
+from kam_core.accounts.resolver.publicset import bucket, plain
 
 OUT = Path(__file__).resolve().parent.parent / "tests" / "data"
 
@@ -57,15 +58,6 @@ LEGAL_FORMS = [
     (r"kabushiki gaisha|\bK\.?K\.?\b", "Kabushiki Kaisha", "K.K."),
 ]
 ABBREVIATIONS = r"(?:,?\s+&?\s*(?:AG|SE|plc|PLC|S\.A\.?|SA|S\.p\.A\.?|N\.V\.?|NV|Oyj|AB|K\.K\.?|KGaA|& Co\.? KGaA))+$"
-
-
-def bucket(salt: str, key: str) -> float:
-    return int.from_bytes(hashlib.sha256(f"{salt}:{key}".encode()).digest()[:8], "big") / 2**64
-
-
-def plain(name: str) -> str:
-    """Lower case, the legal form and punctuation left out: how close two names are without their forms."""
-    return re.sub(r"[^0-9a-z]+", " ", basename(name.replace("/", " ")).lower()).strip()
 
 
 def words(name: str) -> list[str]:

@@ -2,9 +2,8 @@
 
 from collections.abc import Callable
 
-from handlers.errors import Reply
+from handlers.errors import Reply, slack_error_message
 from handlers.ids import ActionId
-from handlers.errors import slack_error_message
 from handlers.render.common import candidates_message, suggestion_message, text_message
 from handlers.session import Kam
 from kam_core.accounts.access import search_visible

@@ -83,7 +83,7 @@ def learn_alias(session: Session, *, actor: Actor, policy: Policy, account_id: i
         return None
     record(session, actor=actor, action="learn_alias", entity="account", entity_id=account.id,
            changes={"alias": alias, "query": query}, at=now)
-    return _learned(row, account.name, actor_name(session, actor))
+    return _learned(row, account.name)
 
 
 def may_manage_aliases(actor: Actor) -> None:
@@ -103,7 +103,7 @@ def learned_aliases(session: Session, *, actor: Actor, account_id: int) -> Learn
         .where(AccountAlias.account_id == account_id, AccountAlias.source == AliasSource.learned)
         .order_by(AccountAlias.learned_at, AccountAlias.id))
     return LearnedAliases(account_id=account.id, account_name=account.name, aliases=[
-        _learned(row, account.name, row.learned_by.name if row.learned_by else None) for row in rows])
+        _learned(row, account.name) for row in rows])
 
 
 def remove_learned_alias(session: Session, *, actor: Actor, account_id: int, alias: str,
@@ -125,7 +125,7 @@ def remove_learned_alias_by_id(session: Session, *, actor: Actor, alias_id: int,
                                                         joinedload(AccountAlias.learned_by)])
     if row is None or row.source != AliasSource.learned:
         raise AlreadyRemoved(what="learned alias", name=str(alias_id))
-    gone = _learned(row, row.account.name, row.learned_by.name if row.learned_by else None)
+    gone = _learned(row, row.account.name)
     session.delete(row)
     session.flush()
     record(session, actor=actor, action="remove_alias", entity="account", entity_id=gone.account_id,
@@ -134,13 +134,7 @@ def remove_learned_alias_by_id(session: Session, *, actor: Actor, alias_id: int,
     return gone
 
 
-def actor_name(session: Session, actor: Actor) -> str | None:
-    from kam_core.people.models import Person
-
-    person = session.get(Person, actor.person_id) if actor.person_id else None
-    return person.name if person else None
-
-
-def _learned(row: AccountAlias, account_name: str, by: str | None) -> LearnedAlias:
+def _learned(row: AccountAlias, account_name: str) -> LearnedAlias:
     return LearnedAlias(id=row.id, account_id=row.account_id, account_name=account_name, alias=row.alias,
-                        query=row.query, learned_by=by, learned_at=row.learned_at)
+                        query=row.query, learned_by=row.learned_by.name if row.learned_by else None,
+                        learned_at=row.learned_at)

@@ -66,6 +66,16 @@ _PLACE_NAME = {**{p + e: p for p in PLACES for e in ("", *PLACE_ENDINGS)}, **PLA
 _DESIGNATOR_TAIL = re.compile("(" + "|".join(map(re.escape, CJK_DESIGNATORS)) + ")+$")
 
 
+def _leading_place(text: str) -> re.Match | None:
+    """The place `text` starts with, as the table writes it (whole or in another form)."""
+    return _PLACE.match(text) if text[:2] in _PLACE_HEADS else None
+
+
+def _suffix(short: str) -> str | None:
+    """The suffix word (股份, 集团, 控股) `short` ends with after two characters or more."""
+    return next((w for w in SHORT_SUFFIXES if short.endswith(w) and len(short) > len(w) + 1), None)
+
+
 @dataclass(frozen=True, slots=True)
 class _Name:
     text: str
@@ -160,12 +170,12 @@ def starts_a_word(short: str, flat: str) -> bool:
     """Whether `short` is found in `flat` (a compact key) where it or its part after the place starts."""
     if flat.startswith(short):
         return True
-    place = _PLACE.match(flat) if flat[:2] in _PLACE_HEADS else None
+    place = _leading_place(flat)
     return place is not None and flat.startswith(short, place.end())
 
 
 def _place_of(text: str) -> str | None:
-    place = _PLACE.match(text) if text[:2] in _PLACE_HEADS else None
+    place = _leading_place(text)
     return _PLACE_NAME[place.group(1)] if place and place.end() < len(text) else None
 
 
@@ -177,7 +187,7 @@ def with_short_name(short: str, full: str, scored: float, *, core: str | None) -
     - another place than the query's (南京港 for 大连港, 深圳市机场 for 上海机场): not a candidate.
     A query of places and trade words only (上海银行, 北京科技) has no short-name reading: it
     would fit thousands of names."""
-    suffix = next((w for w in SHORT_SUFFIXES if short.endswith(w) and len(short) > len(w) + 1), None)
+    suffix = _suffix(short)
     if suffix and suffix not in full:
         scored -= SUFFIX_ABSENT
     mine = _place_of(short)
@@ -191,10 +201,8 @@ def with_short_name(short: str, full: str, scored: float, *, core: str | None) -
 def _readings(short: str) -> list[tuple[str, float]]:
     """The query, and without its suffix word (股份 is in every listed company's legal form, and
     a name registered without 集团 may still be called so)."""
-    for suffix in SHORT_SUFFIXES:
-        if short.endswith(suffix) and len(short) > len(suffix) + 1:
-            return [(short, 0.0), (short[:-len(suffix)], SUFFIX_ABSENT)]
-    return [(short, 0.0)]
+    suffix = _suffix(short)
+    return [(short, 0.0), (short[:-len(suffix)], SUFFIX_ABSENT)] if suffix else [(short, 0.0)]
 
 
 # Candidate generation (index.py): every Chinese key is listed under each of its characters and
@@ -207,7 +215,7 @@ LETTER_CANDIDATES = 100
 def letters(flat_key: str) -> set[str]:
     """What the index lists a Chinese key under: its characters and its place's abbreviations."""
     out = set(flat_key)
-    place = _PLACE.match(flat_key) if flat_key[:2] in _PLACE_HEADS else None
+    place = _leading_place(flat_key)
     if place:
         out.update(_FORMS[place.group(1)])
     return out
@@ -258,7 +266,7 @@ def _starts(short: str, flat: str) -> bool:
     first possibly as the place's abbreviation (the anchored readings of short_name_score)."""
     if flat.startswith(short[:2]):
         return True
-    place = _PLACE.match(flat) if flat[:2] in _PLACE_HEADS else None
+    place = _leading_place(flat)
     if place is None:
         return False
     end = place.end()

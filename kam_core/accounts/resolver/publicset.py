@@ -74,14 +74,14 @@ def short_name_as_typed(short_name: str) -> str:
     return name
 
 
-def _bucket(salt: str, key: str) -> float:
+def bucket(salt: str, key: str) -> float:
     """A stable number in [0, 1) for `key` (the same on every machine and run)."""
     digest = hashlib.sha256(f"{salt}:{key}".encode()).digest()
     return int.from_bytes(digest[:8], "big") / 2**64
 
 
 def half(key: str) -> str:
-    return TUNING if _bucket("half", key) < 0.5 else HELD_OUT
+    return TUNING if bucket("half", key) < 0.5 else HELD_OUT
 
 
 def read_listed_companies(path: Path | None = None) -> list[ListedCompany]:
@@ -100,12 +100,12 @@ def chinese_part(companies: list[ListedCompany]) -> tuple[list[Case], list[str]]
     cases, accounts = [], []
     for company in companies:
         part = half(company.code)
-        if _bucket("none", company.code) < NONE_SHARE:
+        if bucket("none", company.code) < NONE_SHARE:
             cases.append(Case(company.typed, None, "none_zh", part))
             continue
         accounts.append(company.full_name)
         cases.append(Case(company.typed, company.full_name, "cn_short", part))
-        if company.english_name and _bucket("english", company.code) < ENGLISH_SHARE:
+        if company.english_name and bucket("english", company.code) < ENGLISH_SHARE:
             cases.append(Case(company.english_name, company.full_name, "english_name", part))
     taken = set(accounts)
     # A left-out company's short name may be another's account name exactly: then it names that one.
@@ -143,17 +143,17 @@ def public_set(listed: Path | None = None, english: Path | None = None, english_
     en_cases, en_accounts = read_english_pairs(english, english_accounts)
     # A listed company that also files with the SEC (CHINA PETROLEUM & CHEMICAL CORP) is one company:
     # its English account and queries go, the Chinese account stays.
-    listed_english = {_plain(c.english_name) for c in companies if c.english_name}
-    en_accounts = [a for a in en_accounts if _plain(a) not in listed_english]
-    en_cases = [c for c in en_cases if _plain(c.expected or c.query) not in listed_english]
+    listed_english = {plain(c.english_name) for c in companies if c.english_name}
+    en_accounts = [a for a in en_accounts if plain(a) not in listed_english]
+    en_cases = [c for c in en_cases if plain(c.expected or c.query) not in listed_english]
     names = list(dict.fromkeys(cn_accounts + en_accounts))
     taken = set(names)
     en_cases = [c for c in en_cases if not (c.expected is None and c.query in taken)]
     return cn_cases + en_cases, [(name, []) for name in names]
 
 
-def _plain(name: str) -> str:
-    """Lower case, without the legal form and punctuation (as benchmarks/public_en_source.py compares)."""
+def plain(name: str) -> str:
+    """Lower case, without the legal form and punctuation (benchmarks/public_en_source.py compares names so too)."""
     return re.sub(r"[^0-9a-z]+", " ", basename(name.replace("/", " ")).lower()).strip()
 
 

@@ -2,11 +2,11 @@
 
 import pytest
 
-from kam_core.accounts.models import AccountAlias
 from kam_core.accounts.resolver.acronyms import abbreviates, initialisms, query_forms, written_initialisms
 from kam_core.accounts.resolver.normalise import core, normalise
 from kam_core.accounts.resolver.resolve import Outcome, search_accounts
-from tests.factories import make_account
+from tests.factories import make_accounts_with_aliases
+from tests.kam_core.accounts.resolver.outcomes import outcome_of
 
 ACCOUNTS = {
     "International Business Machines Corporation": [],
@@ -82,17 +82,7 @@ def test_a_mixed_case_acronym_must_abbreviate_the_words():
 
 @pytest.fixture
 def accounts(session):
-    made = {}
-    for name, aliases in ACCOUNTS.items():
-        made[name] = make_account(session, name=name)
-        session.add_all(AccountAlias(account=made[name], alias=a) for a in aliases)
-    session.flush()
-    return made
-
-
-def answer(session, typed):
-    result = search_accounts(session, query=typed)
-    return result.outcome, [c.name for c in result.candidates]
+    make_accounts_with_aliases(session, ACCOUNTS)
 
 
 @pytest.mark.parametrize(
@@ -113,11 +103,11 @@ def answer(session, typed):
     ],
 )
 def test_a_unique_acronym_is_a_confident_match(session, accounts, typed, meant):
-    assert answer(session, typed) == (Outcome.match, [meant])
+    assert outcome_of(session, typed) == (Outcome.match, [meant])
 
 
 def test_an_acronym_several_accounts_share_asks_with_them_all(session, accounts):
-    outcome, names = answer(session, "GE")
+    outcome, names = outcome_of(session, "GE")
     assert outcome == Outcome.ambiguous
     assert set(names) == {"General Electric Company", "Greenway Energy AB", "Grand Eagle Inc."}
 
@@ -132,4 +122,4 @@ def test_an_acronym_written_as_an_alias_stays_exact(session, accounts):
 @pytest.mark.parametrize("typed", ["NTT", "pwc", "Ehave, Inc."])
 def test_initials_of_no_account_match_nothing_confidently(session, accounts, typed):
     # "pwc" in lower case has no capitals to abbreviate PricewaterhouseCoopers with.
-    assert answer(session, typed)[0] != Outcome.match
+    assert outcome_of(session, typed)[0] != Outcome.match

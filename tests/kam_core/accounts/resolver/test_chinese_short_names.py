@@ -168,10 +168,20 @@ def test_a_place_written_in_another_form_is_the_same_place():
     assert result.outcome == Outcome.match
 
 
-def test_a_name_holding_the_characters_typed_comes_before_one_that_only_sounds_alike():
-    index = NameIndex.build([(1, "江苏辉岭生物农业股份有限公司", None), (2, "上海汇岭物流有限公司", None)])
-    result = resolve(index, query="辉岭")
-    assert result.candidates[0].name == "江苏辉岭生物农业股份有限公司"
+@pytest.mark.parametrize(
+    ("typed", "first", "other"),
+    [
+        pytest.param("辉岭", "江苏辉岭生物农业股份有限公司", "上海汇岭物流有限公司",
+                     id="the characters typed before a name that only sounds alike"),
+        pytest.param("长岭科技", "芜湖长岭科技股份有限公司", "长沙岭海科技股份有限公司",
+                     id="a leading city the table lacks left out before the whole rest is answered"),
+        pytest.param("宏岭控股", "山东宏岭铝业控股股份有限公司", "上海宏岭物流集团有限公司",
+                     id="the query's 控股 held before a name whose core alone fits"),
+    ],
+)
+def test_the_name_that_fits_better_is_offered_first(typed, first, other):
+    index = NameIndex.build([(1, first, None), (2, other, None)])
+    assert resolve(index, query=typed).candidates[0].name == first
 
 
 def test_a_homophone_alone_is_still_the_answer():
@@ -186,18 +196,6 @@ def test_each_word_abbreviated_to_its_first_character_is_offered():
     result = resolve(index, query="青农商物")
     assert result.outcome == Outcome.ambiguous
     assert result.candidates[0].name == "青岛农垦商贸物流股份有限公司"
-
-
-def test_a_leading_city_the_table_lacks_left_out_before_the_whole_rest_is_answered():
-    index = NameIndex.build([(1, "芜湖长岭科技股份有限公司", None), (2, "长沙岭海科技股份有限公司", None)])
-    result = resolve(index, query="长岭科技")
-    assert result.candidates[0].name == "芜湖长岭科技股份有限公司"
-
-
-def test_a_name_holding_the_querys_konggu_comes_before_one_whose_core_alone_fits():
-    index = NameIndex.build([(1, "山东宏岭铝业控股股份有限公司", None), (2, "上海宏岭物流集团有限公司", None)])
-    result = resolve(index, query="宏岭控股")
-    assert result.candidates[0].name == "山东宏岭铝业控股股份有限公司"
 
 
 def test_among_many_candidates_those_the_query_starts_are_kept():

@@ -2,9 +2,9 @@
 
 import pytest
 
-from kam_core.accounts.models import AccountAlias
 from kam_core.accounts.resolver.resolve import Outcome, search_accounts
-from tests.factories import make_account
+from tests.factories import make_accounts_with_aliases
+from tests.kam_core.accounts.resolver.outcomes import outcome_of
 
 ACCOUNTS = {
     "International Business Machines Corporation": ["IBM"],
@@ -31,17 +31,7 @@ ACCOUNTS = {
 
 @pytest.fixture
 def accounts(session):
-    made = {}
-    for name, aliases in ACCOUNTS.items():
-        made[name] = make_account(session, name=name)
-        session.add_all(AccountAlias(account=made[name], alias=a) for a in aliases)
-    session.flush()
-    return made
-
-
-def outcome_of(session, typed):
-    result = search_accounts(session, query=typed)
-    return result.outcome, [c.name for c in result.candidates]
+    make_accounts_with_aliases(session, ACCOUNTS)
 
 
 @pytest.mark.parametrize(
