@@ -4,7 +4,6 @@ from pydantic import BaseModel
 from slack_bolt import App
 
 from bot.runtime import Runtime
-from handlers.aliases import learn_from
 from handlers.background import after_ack
 from handlers.command_text import Command, Verb
 from handlers.commands import Asked, Route
@@ -67,7 +66,6 @@ def register(app: App, runtime: Runtime) -> None:
     @after_ack(runtime)
     def open_account(body: dict, respond, client) -> None:
         account_id = int(body["actions"][0]["value"])
-        learn_from(runtime, body, client, account_id)
         reply = as_user(runtime, body["user"]["id"], client, lambda kam: card_for(kam, account_id), read_only=True)
         if body.get("response_url"):
             respond(replace_original=False, response_type="ephemeral", **reply.as_kwargs())
@@ -79,6 +77,5 @@ def register(app: App, runtime: Runtime) -> None:
     def tier_chosen(body: dict, respond, client) -> None:
         """A candidate chosen for `/kam tier`: the change is made, and the question replaced by what was done."""
         choice = TierChoice.model_validate_json(body["actions"][0]["value"])
-        learn_from(runtime, body, client, choice.account_id)
         done = as_user(runtime, body["user"]["id"], client, lambda kam: tier_set(kam, choice))
         respond(replace_original=True, **done.as_kwargs())

@@ -1,5 +1,5 @@
-"""Learned aliases: a candidate chosen (or a "did you mean" accepted) teaches what was typed, and
-`/kam aliases <account>` lists an account's learned aliases with Remove buttons (admins).
+"""Learned aliases: a candidate chosen (or a "did you mean" accepted) teaches what was typed
+(handlers/teaching.py), and `/kam aliases <account>` lists an account's learned aliases with Remove buttons (admins).
 The rules are kam_core/accounts/aliases.py's; docs/aliases.md tells the whole story."""
 
 from slack_bolt import App
@@ -9,33 +9,18 @@ from bot.runtime import Runtime
 from handlers.background import after_ack
 from handlers.command_text import Command, Verb
 from handlers.commands import Asked, Route
-from handlers.ids import ActionId, numbered, taught
+from handlers.ids import ActionId, numbered
 from handlers.render import Message
 from handlers.render.aliases import aliases_message
 from handlers.render.common import text_message
 from handlers.resolve import resolve_account
 from handlers.session import Kam, as_user
 from kam_core.accounts.aliases import (
-    learn_alias, learned_aliases, may_manage_aliases, remove_learned_alias_by_id,
+    learned_aliases, may_manage_aliases, remove_learned_alias_by_id,
 )
-from kam_core.errors import Forbidden, NotFound, NotLinked
 from templates import piece
 
 T = "slack/aliases.j2"
-
-
-def learn_from(runtime: Runtime, body: dict, client: WebClient, account_id: int | None) -> None:
-    """When the tapped button was a candidate (or the suggestion) for what the rep typed, remember that
-    text as an alias of the account they chose, in its own unit of work: the chosen action may only
-    read. Not being allowed to see the account teaches nothing; the action itself then says why."""
-    typed = taught(body)
-    if typed is None or account_id is None:
-        return
-    try:
-        as_user(runtime, body["user"]["id"], client, lambda kam: learn_alias(
-            kam.session, actor=kam.actor, policy=kam.policy, account_id=account_id, query=typed, now=kam.now))
-    except (Forbidden, NotFound, NotLinked):
-        return
 
 
 def aliases_for(kam: Kam, account_id: int, notice: str | None = None) -> Message:
@@ -62,7 +47,6 @@ def register(app: App, runtime: Runtime) -> None:
     @after_ack(runtime)
     def aliases_chosen(body: dict, respond, client: WebClient) -> None:
         account_id = int(body["actions"][0]["value"])
-        learn_from(runtime, body, client, account_id)
         reply = as_user(runtime, body["user"]["id"], client, lambda kam: aliases_for(kam, account_id), read_only=True)
         respond(replace_original=False, response_type="ephemeral", **reply.as_kwargs())
 

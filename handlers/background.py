@@ -18,6 +18,7 @@ from slack_sdk import WebClient
 
 from bot.runtime import Runtime
 from handlers.fallback import last_word
+from handlers.teaching import learn_from
 
 
 def later(runtime: Runtime, body: dict, client: WebClient, work: Callable[[], Any]) -> None:
@@ -42,7 +43,11 @@ def after_ack(runtime: Runtime) -> Callable[[Callable[..., None]], Callable[...,
         def listener(ack: Ack, body: dict, client: WebClient, respond: Any, event: Any, context: BoltContext) -> None:
             ack()
             given = {"body": body, "client": client, "respond": respond, "event": event, "context": context}
-            later(runtime, body, client, lambda: work(**{name: given[name] for name in wanted}))
+            def run() -> None:
+                learn_from(runtime, body, client)  # when the button was a candidate for what the rep typed
+                work(**{name: given[name] for name in wanted})
+
+            later(runtime, body, client, run)
 
         listener.__name__ = listener.__qualname__ = work.__name__
         return listener

@@ -8,7 +8,6 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.runtime import Runtime
-from handlers.aliases import learn_from
 from handlers.background import after_ack
 from handlers.command_text import Command, Verb
 from handlers.commands import Asked, Route
@@ -60,7 +59,6 @@ def register(app: App, runtime: Runtime) -> None:
     @after_ack(runtime)
     def history_tapped(body: dict, respond, client: WebClient) -> None:
         account_id = int(body["actions"][0]["value"])
-        learn_from(runtime, body, client, account_id)
         answer(body, client, respond, lambda kam: page_for(kam, account_id), in_place=False)
 
     @app.action(numbered(ActionId.page_history))

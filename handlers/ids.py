@@ -140,25 +140,35 @@ def block_for_field(field: str | None) -> str | None:
 
 
 # The actions block of the candidates for what a rep typed (and of a "did you mean"): its block id carries
-# the text, "kam.teaches:<text>", so that choosing one teaches it as an alias (handlers/aliases.py). In the
-# block id, not the button's value: the value keeps its 2,000 characters for what the command needs (a note).
+# the text and the accounts offered, "kam.teaches:<id>,<id>,...:<text>", so that choosing the n-th button
+# (action id "...:n") teaches the text as an alias of the n-th account, whichever command the buttons run
+# (handlers/teaching.py, from handlers.background.after_ack). In the block id, not the button's value: the
+# value keeps its 2,000 characters for what the command needs (a note).
 TEACHES = "kam.teaches:"
 BLOCK_ID_LIMIT = 255
 
 
-def teaching_block(typed: str) -> str | None:
-    """The block id that carries `typed`, or None when it would not fit Slack's 255 characters."""
-    block_id = TEACHES + typed
+def teaching_block(typed: str, account_ids: list[int]) -> str | None:
+    """The block id that carries `typed` for these accounts, or None when it would not fit Slack's 255 characters."""
+    block_id = f"{TEACHES}{','.join(map(str, account_ids))}:{typed}"
     return block_id if len(block_id) <= BLOCK_ID_LIMIT else None
 
 
-def taught(body: dict) -> str | None:
-    """What the rep had typed, when the tapped button was one of the candidates (or the suggestion) for it."""
+def taught(body: dict) -> tuple[int, str] | None:
+    """(the account chosen, what the rep had typed), when the tapped button was one of the candidates (or the
+    suggestion) for it."""
     tapped = (body.get("actions") or [{}])[0]
-    block_id = tapped.get("block_id") if isinstance(tapped, dict) else None
-    if isinstance(block_id, str) and block_id.startswith(TEACHES):
-        return block_id[len(TEACHES):] or None
-    return None
+    if not isinstance(tapped, dict):
+        return None
+    block_id, action_id = tapped.get("block_id"), tapped.get("action_id")
+    if not (isinstance(block_id, str) and block_id.startswith(TEACHES) and isinstance(action_id, str)):
+        return None
+    ids, _, typed = block_id[len(TEACHES):].partition(":")
+    position = action_id.rpartition(":")[2]
+    offered = [int(i) for i in ids.split(",") if i.isdigit()]
+    if not typed or not position.isdigit() or int(position) >= len(offered):
+        return None
+    return offered[int(position)], typed
 
 
 def numbered(action_id: ActionId) -> re.Pattern:

@@ -10,7 +10,6 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.runtime import Runtime
-from handlers.aliases import learn_from
 from handlers.background import after_ack
 from handlers.command_text import Command, Verb
 from handlers.commands import Asked, Route
@@ -116,7 +115,6 @@ def register(app: App, runtime: Runtime) -> None:
         draft = Draft.decode(body["actions"][0].get("value") or "")
         if draft is None:
             raise Reply(text_message(piece("errors.j2", "error")))
-        learn_from(runtime, body, client, draft.account_id)
         in_place(body, client, respond, as_user(runtime, body["user"]["id"], client, lambda kam: save(kam, draft)))
 
     @app.action(ActionId.undo_interaction)

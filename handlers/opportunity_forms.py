@@ -13,7 +13,6 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.runtime import Runtime
-from handlers.aliases import learn_from
 from handlers.background import after_ack, later
 from handlers.ids import ActionId, CallbackId, DealField, id_and_version, numbered
 from handlers.log_form import open_form
@@ -121,7 +120,6 @@ def register_openers(app: App, runtime: Runtime) -> None:
     @after_ack(runtime)
     def new_deal(body: dict, client: WebClient) -> None:
         account_id = int(body["actions"][0]["value"])
-        learn_from(runtime, body, client, account_id)
         meta = DealMeta(account_id=account_id, channel_id=_channel(body))
         open_form(runtime, client, body["user"]["id"], body["trigger_id"],
                   lambda kam: new_deal_view(kam, account_id, meta))

@@ -7,7 +7,6 @@ from slack_sdk import WebClient
 
 from bot.runtime import Runtime
 from handlers import plan_forms
-from handlers.aliases import learn_from
 from handlers.background import after_ack
 from handlers.command_text import Command, Verb
 from handlers.commands import Asked, Route
@@ -77,7 +76,6 @@ def register(app: App, runtime: Runtime) -> None:
     @after_ack(runtime)
     def show(body: dict, respond, client: WebClient) -> None:
         account_id = int(body["actions"][0]["value"])
-        learn_from(runtime, body, client, account_id)
         reply = as_user(runtime, body["user"]["id"], client, lambda kam: plan_for(kam, account_id), read_only=True)
         respond(replace_original=False, response_type="ephemeral", **reply.as_kwargs())
 

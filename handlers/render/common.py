@@ -30,7 +30,8 @@ def candidates_message(result: SearchResult, then: ActionId, value: Callable[[in
     text = piece(T, "candidates_intro", query=result.query)
     buttons = [button(piece(T, "candidate_button", c=c), f"{then}:{n}", value(c.account_id))
                for n, c in enumerate(result.candidates[:5])]
-    return Message(text=text, blocks=[section(text), actions(*buttons, block_id=teaching_block(result.query))])
+    return Message(text=text, blocks=[section(text), actions(*buttons, block_id=teaching_block(
+        result.query, [c.account_id for c in result.candidates[:5]]))])
 
 
 def suggestion_message(text: str, result: SearchResult, then: ActionId, value: Callable[[int], str] = str) -> Message:
@@ -38,7 +39,7 @@ def suggestion_message(text: str, result: SearchResult, then: ActionId, value: C
     a candidate's would (and teaches what was typed, like one)."""
     best = result.best
     yes = button(piece(T, "suggestion_button", c=best), f"{then}:0", value(best.account_id))
-    return Message(text=text, blocks=[section(text), actions(yes, block_id=teaching_block(result.query))])
+    return Message(text=text, blocks=[section(text), actions(yes, block_id=teaching_block(result.query, [best.account_id]))])
 
 
 def kept(message: Message, typed: str) -> Message:
