@@ -15,7 +15,14 @@ DryRunOption = typer.Option(False, "--dry-run", help="Run the whole import and p
 
 
 def _run(importer, kind: str, database: str | None, *, dry_run: bool = False, **kwargs) -> None:
-    """`importer(session, actor=, policy=, **kwargs)` in one transaction, then its report. `dry_run`: the
+    """`importer(session, actor=, policy=, **kwargs)` in one transaction, then its report."""
+    report = _imported(database, dry_run, lambda session, policy: importer(
+        session, actor=Actor.system(f"import:{kind}"), policy=policy, **kwargs))
+    typer.echo(render("import_report.j2", report=report, dry_run=dry_run))
+
+
+def _imported(database: str | None, dry_run: bool, work):
+    """`work(session, policy)` in one transaction, its progress shown; what it returns. `dry_run`: the
     transaction is rolled back once the import has run in full."""
     from bot.cli.progress import shown_progress
 
@@ -25,9 +32,14 @@ def _run(importer, kind: str, database: str | None, *, dry_run: bool = False, **
 
         schema.upgrade(rt.engine)
     with shown_progress():
-        report = in_transaction(rt, lambda session: importer(session, actor=Actor.system(f"import:{kind}"),
-                                                              policy=rt.policy, **kwargs), dry_run=dry_run)
-    typer.echo(render("import_report.j2", report=report, dry_run=dry_run))
+        return in_transaction(rt, lambda session: work(session, rt.policy), dry_run=dry_run)
+
+
+def _zone(given: str | None) -> str:
+    """A CRM's timezone: --timezone, else KAM_DEFAULT_TIMEZONE."""
+    from bot.settings import Settings
+
+    return given or Settings().default_timezone
 
 
 @app.command("maven")
@@ -59,13 +71,8 @@ def salesforce(directory: Path = typer.Argument(..., help="Folder `sf data expor
     pipeline and reported."""
     from kam_core.importers.salesforce import import_salesforce
 
-    def import_in_zone(session, **kwargs):
-        from bot.settings import Settings
-
-        return import_salesforce(session, timezone=timezone or Settings().default_timezone, **kwargs)
-
-    _run(import_in_zone, "salesforce", database, dry_run=dry_run, directory=directory, add_stages=add_stages,
-         stage_map=stage_map)
+    _run(import_salesforce, "salesforce", database, dry_run=dry_run, directory=directory, timezone=_zone(timezone),
+         add_stages=add_stages, stage_map=stage_map)
 
 
 @app.command("hubspot")
@@ -85,13 +92,8 @@ def hubspot(directory: Path = typer.Argument(..., help="Folder with HubSpot's CS
     to the pipeline and reported."""
     from kam_core.importers.hubspot import import_hubspot
 
-    def import_in_zone(session, **kwargs):
-        from bot.settings import Settings
-
-        return import_hubspot(session, timezone=timezone or Settings().default_timezone, **kwargs)
-
-    _run(import_in_zone, "hubspot", database, dry_run=dry_run, directory=directory, add_stages=add_stages,
-         stage_map=stage_map)
+    _run(import_hubspot, "hubspot", database, dry_run=dry_run, directory=directory, timezone=_zone(timezone),
+         add_stages=add_stages, stage_map=stage_map)
 
 
 @app.command("accounts")
@@ -131,17 +133,8 @@ def export_folder(directory: Path = typer.Argument(..., help="A folder written b
     """Restore a `kam export` folder into an empty database at the same schema revision (all or nothing)."""
     from kam_core.importers.export_import import import_export
 
-    from bot.cli.progress import shown_progress
-
-    rt = runtime(database)
-    if not dry_run:  # a first import into a new database is a setup step, as `kam demo` is
-        from kam_core import schema
-
-        schema.upgrade(rt.engine)
-    with shown_progress():
-        report = in_transaction(rt, lambda session: import_export(session, directory=directory,
-                                                                   actor=Actor.system("import:export")),
-                                 dry_run=dry_run)
+    report = _imported(database, dry_run, lambda session, _policy: import_export(
+        session, directory=directory, actor=Actor.system("import:export")))
     if dry_run:
         typer.echo(piece("import_report.j2", "dry_run_header"))
     typer.echo(piece("cli/export.txt.j2", "restored", report=report))

@@ -38,14 +38,15 @@ def account_card(session: Session, *, actor: Actor, account_id: int, policy: Pol
     cadence = policy.cadence.days_for(account.tier)
     last_touch = _last_touch(session, account.id, today)
     team = _team(session, account.id)
+    rates = load_rates(session, reporting=policy.reporting_currency)
     return AccountCard(
         as_of=today, id=account.id, name=account.name, aliases=[a.alias for a in account.aliases], industry=account.industry,
         region=account.region, size_segment=account.size_segment, status=account.status,
         parent_name=account.parent.name if account.parent else None, tier=account.tier,
-        why=explain_tier(session, account_id=account.id, policy=policy, today=today), owner=person_ref(account.owner),
+        why=explain_tier(session, account_id=account.id, policy=policy, today=today, rates=rates),
+        owner=person_ref(account.owner),
         team=team,
-        pipeline=pipeline_by_account(session, [account.id], rates=load_rates(
-            session, reporting=policy.reporting_currency)).get(account.id, PipelineTotals()),
+        pipeline=pipeline_by_account(session, [account.id], rates=rates).get(account.id, PipelineTotals()),
         plan_health=plan_health_by_account(session, [account.id], policy=policy, today=today).get(account.id),
         last_touch=last_touch, cadence_days=cadence,
         overdue_touch=last_touch is None or last_touch.days_since > cadence,

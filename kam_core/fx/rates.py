@@ -12,7 +12,6 @@ Rules:
 from collections import Counter
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from functools import cache
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -24,7 +23,7 @@ from kam_core.clock import utcnow
 from kam_core.errors import Invalid, InvalidInput
 from kam_core.fx.models import FxRate
 from kam_core.fx.schemas import RateChange, RatesListing, RateView, UnratedCurrency
-from kam_core.fx.service import currency_code
+from kam_core.fx.service import currency_code, iso_currency_codes
 from kam_core.opportunities.models import Opportunity, Stage
 from kam_core.permissions import Action, require
 
@@ -33,16 +32,9 @@ RATE_LIMIT = Decimal(10) ** 10
 FIRST_YEAR, LAST_YEAR = 1900, 2199
 
 
-@cache
-def _currency_codes() -> frozenset[str]:
-    from babel.numbers import list_currencies  # the ISO 4217 codes, current and past (CLDR)
-
-    return frozenset(list_currencies())
-
-
 def parse_currency(value: str | None, *, reporting: str) -> str:
     code = currency_code(value)
-    if code not in _currency_codes():
+    if code not in iso_currency_codes():
         raise InvalidInput(field="currency", problem="currency_code", value=(value or "").strip())
     if code == currency_code(reporting):
         raise InvalidInput(field="currency", problem="rate_for_reporting_currency", currency=code)
@@ -139,9 +131,8 @@ def list_rates(session: Session, *, reporting: str, today: date) -> RatesListing
     for rate in ours:  # newest first: the first from today or before is today's
         if rate.valid_from <= today and rate.currency not in current:
             current[rate.currency] = rate
-    for rate in ours:  # a currency whose rates all start later: its earliest stands in (kam_core.fx.service)
-        current.setdefault(rate.currency, min((r for r in ours if r.currency == rate.currency),
-                                              key=lambda r: r.valid_from))
+    for rate in reversed(ours):  # a currency whose rates all start later: its earliest stands in (fx.service)
+        current.setdefault(rate.currency, rate)
     rated = {r.currency for r in ours} | {reporting}
     deals = Counter(dict(session.execute(
         select(func.upper(Opportunity.currency), func.count()).join(Stage, Stage.id == Opportunity.stage_id)

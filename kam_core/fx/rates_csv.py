@@ -16,11 +16,11 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from kam_core.actors import Actor
-from kam_core.errors import ImportFailed, ImportProblems, InvalidInput
+from kam_core.errors import ImportFailed, InvalidInput
 from kam_core.fx.rates import keep_rate, parse_day, parse_rate
 from kam_core.fx.schemas import RatesImport
 from kam_core.fx.service import currency_code
-from kam_core.importers.source import Row, read_csv
+from kam_core.importers.source import Row, raise_problems, read_csv
 from kam_core.permissions import Action, require
 from kam_core.progress import track
 
@@ -51,8 +51,7 @@ def import_rates_csv(session: Session, *, file: Path, actor: Actor, reporting: s
             continue
         seen[key] = row.number
         lines.append(line)
-    if problems:
-        raise problems[0] if len(problems) == 1 else ImportProblems(file=str(file), problems=problems)
+    raise_problems(str(file), problems)
     for currency, rate, valid_from in track(lines, "rates"):
         change = keep_rate(session, actor=actor, reporting=reporting, currency=currency, rate=rate,
                            valid_from=valid_from, source=file.name)

@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
 
 from pydantic import BaseModel
 from sqlalchemy import select
@@ -24,6 +25,14 @@ CENT = Decimal("0.01")
 def currency_code(value: str | None) -> str:
     """A stored currency as the rates know it (codes are kept upper-case; blanks stay blank)."""
     return (value or "").strip().upper()
+
+
+@cache
+def iso_currency_codes() -> frozenset[str]:
+    """The ISO 4217 codes, current and past (CLDR): what a kept rate or an imported amount may be in."""
+    from babel.numbers import list_currencies
+
+    return frozenset(list_currencies())
 
 
 class Total(BaseModel):

@@ -24,9 +24,9 @@ from sqlalchemy.orm import Session
 
 from kam_core.actors import Actor
 from kam_core.clock import utcnow
-from kam_core.errors import ImportFailed, ImportProblems
+from kam_core.errors import ImportFailed
 from kam_core.importers.report import ImportReport, ReportBuilder
-from kam_core.importers.source import Row, read_csv
+from kam_core.importers.source import Row, raise_problems, read_csv
 from kam_core.importers.upsert import AccountIndex, align, existing_values, finish, upsert_figures
 from kam_core.people.models import Person
 from kam_core.permissions import Action, require
@@ -55,9 +55,7 @@ def import_accounts_csv(session: Session, *, file: Path, actor: Actor, policy: P
     people = {email.lower(): person_id for email, person_id in session.execute(select(Person.email, Person.id))}
     reading = _Reading(people, policy.reporting_currency)
     lines = [reading.line(row) for row in rows]
-    if reading.problems:
-        raise reading.problems[0] if len(reading.problems) == 1 else ImportProblems(file=str(file),
-                                                                                   problems=reading.problems)
+    raise_problems(str(file), reading.problems)
 
     report = ReportBuilder("accounts", str(file), ENTITIES)
     if rows.ignored:

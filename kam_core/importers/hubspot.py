@@ -29,18 +29,17 @@ from sqlalchemy.orm import Session
 
 from kam_core.accounts.models import Account, Contact
 from kam_core.actors import Actor
-from kam_core.errors import ImportFailed, ImportProblems
 from kam_core.importers import hubspot_records as records
 from kam_core.importers.hubspot_files import Export, read_exports
 from kam_core.importers.hubspot_owners import Owners
 from kam_core.importers.report import ImportReport, ReportBuilder
+from kam_core.importers.source import raise_problems, source_zone
 from kam_core.importers.stages import StageMapper, normal, read_stage_map
-from kam_core.importers.upsert import AccountIndex, align, finish
+from kam_core.importers.upsert import AccountIndex, align, contact_key, finish
 from kam_core.opportunities.models import Opportunity, Stage
 from kam_core.permissions import Action, require
 from kam_core.policy import Policy
 from kam_core.progress import track
-from kam_core.timezones import valid_zone
 
 SOURCE = "hubspot"
 ENTITIES = ["accounts", "contacts", "opportunities"]
@@ -59,9 +58,7 @@ def import_hubspot(session: Session, *, directory: Path, actor: Actor, policy: P
     """`timezone`: the HubSpot account's (IANA name; UTC when None), in which date-times are read."""
     require(actor, Action.import_data)
     directory = Path(directory)
-    if not valid_zone(timezone or "UTC"):
-        raise ImportFailed(file=str(directory), row=None, field=None, problem="unknown_timezone", value=timezone)
-    zone = ZoneInfo(timezone or "UTC")
+    zone = source_zone(directory, timezone)
     mapper = StageMapper(session, add_stages=add_stages, stage_map=read_stage_map(stage_map) if stage_map else None)
     report = ReportBuilder(SOURCE, str(directory), ENTITIES)
     exports = read_exports(directory, report)
@@ -76,8 +73,7 @@ def import_hubspot(session: Session, *, directory: Path, actor: Actor, policy: P
               if (stage := problems.check(lambda d=d: _stage(mapper, d))[1]) is not None}
     problems.found.extend(mapper.check())
     if problems.found:
-        raise problems.found[0] if len(problems.found) == 1 else ImportProblems(
-            file=_file_of(problems.found, directory), problems=problems.found)
+        raise_problems(_file_of(problems.found, directory), problems.found)
 
     _notes(exports, companies, [d for d, _ in deals], report, policy=policy, zone=zone)
     owners = Owners(session, report)
@@ -192,16 +188,13 @@ def _account(name: str, accounts: dict[str, Account], places: _Places) -> Accoun
 
 def _write_contacts(session: Session, contacts: list[tuple[records.Contact, str]], accounts: dict[str, Account],
                     places: _Places, report: ReportBuilder) -> None:
-    def key(account_id: int, email: str | None, name: str) -> tuple:
-        return (account_id, email.casefold() if email else name.casefold())
-
     targets = [(person, _account(name, accounts, places)) for person, name in contacts]
     ids = sorted({account.id for _, account in targets})
-    existing = {key(c.account_id, c.email, c.name): c
+    existing = {contact_key(c.account_id, c.email, c.name): c
                 for c in session.scalars(select(Contact).where(Contact.account_id.in_(ids)))} if ids else {}
     for person, account in track(targets, "contacts"):
         wanted = {"name": person.name} | {k: v for k, v in person.fields.items() if v is not None}
-        k = key(account.id, person.fields["email"], person.name)
+        k = contact_key(account.id, person.fields["email"], person.name)
         contact = existing.get(k)
         if contact is None:
             existing[k] = Contact(account_id=account.id, **wanted)

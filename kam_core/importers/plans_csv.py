@@ -21,11 +21,11 @@ from kam_core.accounts.models import Account
 from kam_core.actors import Actor
 from kam_core.clock import utcnow
 from kam_core.enums import ActionStatus, Lever, Tier
-from kam_core.errors import ImportFailed, ImportProblems, InvalidInput
+from kam_core.errors import ImportFailed, InvalidInput
 from kam_core.importers.plans_format import COLUMNS, LEVERS, PART_COLUMNS, RECORDS, REQUIRED, STATUSES, normal, \
     used_by
 from kam_core.importers.report import ImportReport, ReportBuilder
-from kam_core.importers.source import Row, read_csv
+from kam_core.importers.source import Row, raise_problems, read_csv
 from kam_core.importers.upsert import align, audit_run
 from kam_core.people.models import Person
 from kam_core.permissions import Action, require
@@ -90,9 +90,7 @@ def import_plans_csv(session: Session, *, file: Path, actor: Actor, policy: Poli
         .options(selectinload(AccountPlan.objectives), selectinload(AccountPlan.actions),
                  selectinload(AccountPlan.reviews)))} if account_ids else {}
     _check_plans(lines, stored, problems)
-    if problems.found:
-        raise problems.found[0] if len(problems.found) == 1 else ImportProblems(file=str(file),
-                                                                                 problems=problems.found)
+    raise_problems(str(file), problems.found)
 
     report = ReportBuilder("plans", str(file), ENTITIES)
     _write(session, lines, stored, report, now=now)

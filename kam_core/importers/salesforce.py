@@ -30,17 +30,16 @@ from sqlalchemy.orm import Session
 from kam_core.accounts.models import Account, Contact
 from kam_core.actors import Actor
 from kam_core.enums import AccountStatus
-from kam_core.errors import ImportFailed, ImportProblems
+from kam_core.errors import ImportFailed
 from kam_core.importers.report import ImportReport, ReportBuilder
 from kam_core.importers.salesforce_tree import Export, Record, read_export
-from kam_core.importers.source import Row
+from kam_core.importers.source import Row, raise_problems, source_zone
 from kam_core.importers.stages import StageMapper, read_stage_map
-from kam_core.importers.upsert import AccountIndex, align, finish, size_segment
+from kam_core.importers.upsert import AccountIndex, align, contact_key, finish, size_segment
 from kam_core.opportunities.models import Opportunity
 from kam_core.permissions import Action, require
 from kam_core.policy import Policy
 from kam_core.progress import track
-from kam_core.timezones import valid_zone
 
 SOURCE = "salesforce"
 ENTITIES = ["accounts", "contacts", "opportunities"]
@@ -62,7 +61,7 @@ def import_salesforce(session: Session, *, directory: Path, actor: Actor, policy
                       stage_map: Path | None = None, now: datetime | None = None) -> ImportReport:
     require(actor, Action.import_data)
     directory = Path(directory)
-    zone = _zone(directory, timezone or "UTC")
+    zone = source_zone(directory, timezone)
     mapper = StageMapper(session, add_stages=add_stages, stage_map=read_stage_map(stage_map) if stage_map else None)
     export = read_export(directory)
     lines = _check(export, directory, mapper, zone=zone, currency=policy.reporting_currency)
@@ -81,12 +80,6 @@ def import_salesforce(session: Session, *, directory: Path, actor: Actor, policy
     _notes(export, report, zone)
     mapper.finish(report, "opportunities")
     return finish(session, report, actor=actor, policy=policy, now=now)
-
-
-def _zone(directory: Path, name: str) -> ZoneInfo:
-    if not valid_zone(name):
-        raise ImportFailed(file=str(directory), row=None, field=None, problem="unknown_timezone", value=name)
-    return ZoneInfo(name)
 
 
 class _Problems(list):
@@ -116,10 +109,7 @@ def _check(export: Export, directory: Path, mapper: StageMapper, *, zone: ZoneIn
         if deal is not None:
             deals.append(deal)
     problems.extend(mapper.check())
-    if len(problems) == 1:
-        raise problems[0]
-    if problems:
-        raise ImportProblems(file=str(directory), problems=problems)
+    raise_problems(str(directory), problems)
     return _Lines(accounts, contacts, deals)
 
 
@@ -241,16 +231,13 @@ def _notes(export: Export, report: ReportBuilder, zone: ZoneInfo) -> None:
 
 def _upsert_contacts(session: Session, contacts: list[dict], accounts: dict[str, Account], ids: list[int],
                      report: ReportBuilder) -> None:
-    def key(account_id: int, email: str | None, name: str) -> tuple:
-        return (account_id, email.casefold() if email else name.casefold())
-
-    existing = {key(c.account_id, c.email, c.name): c
+    existing = {contact_key(c.account_id, c.email, c.name): c
                 for c in session.scalars(select(Contact).where(Contact.account_id.in_(ids)))}
     for fields in track(contacts, "contacts"):
         account_id = accounts[fields.pop("account").casefold()].id
         if fields["birthday"] is None:
             del fields["birthday"]  # a file without birthdays leaves the stored ones
-        k = key(account_id, fields["email"], fields["name"])
+        k = contact_key(account_id, fields["email"], fields["name"])
         contact = existing.get(k)
         if contact is None:
             existing[k] = Contact(account_id=account_id, **fields)

@@ -12,17 +12,33 @@ import json
 from dataclasses import dataclass, field as dataclass_field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from functools import cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from kam_core.errors import ImportFailed, ImportProblems, InvalidInput
+from kam_core.fx.service import currency_code, iso_currency_codes
+from kam_core.timezones import valid_zone
 
 # Money columns hold 16 digits, 2 after the point (kam_core.base.Money).
 AMOUNT_LIMIT = 10**14
 # A date outside these years is a typo (0205 for 2025, 9999 as "never"), not a deal's date.
 FIRST_YEAR, LAST_YEAR = 1900, 2199
+
+
+def raise_problems(file: str, problems: list[ImportFailed]) -> None:
+    """Every problem found, at once: one as itself, several as ImportProblems of `file`; none, nothing."""
+    if len(problems) == 1:
+        raise problems[0]
+    if problems:
+        raise ImportProblems(file=file, problems=problems)
+
+
+def source_zone(source: Path, name: str | None) -> ZoneInfo:
+    """The zone (IANA `name`, UTC when None) a source system's date-times are read in."""
+    if not valid_zone(name or "UTC"):
+        raise ImportFailed(file=str(source), row=None, field=None, problem="unknown_timezone", value=name)
+    return ZoneInfo(name or "UTC")
 
 
 @dataclass(frozen=True)
@@ -103,16 +119,9 @@ class Row:
         value = self.text(field)
         if value is None:
             return None
-        if value.upper() not in _currency_codes():
+        if currency_code(value) not in iso_currency_codes():
             raise self.fail(field, "not_a_currency", value=value)
-        return value.upper()
-
-
-@cache
-def _currency_codes() -> frozenset[str]:
-    from babel.numbers import list_currencies  # the ISO 4217 codes, current and past (CLDR)
-
-    return frozenset(list_currencies())
+        return currency_code(value)
 
 
 def read_text(path: Path) -> str:
@@ -182,8 +191,7 @@ def read_csv(path: Path, *, required: list[str], optional: list[str] = (), colum
                             columns=renamed))
     except csv.Error as error:
         raise ImportFailed(file=file, row=reader.line_num, field=None, problem="not_csv", detail=str(error)) from None
-    if problems:
-        raise problems[0] if len(problems) == 1 else ImportProblems(file=file, problems=problems)
+    raise_problems(file, problems)
     return CsvRows(rows, ignored)
 
 

@@ -23,9 +23,9 @@ from statistics import median_low
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kam_core.errors import ImportFailed, ImportProblems
+from kam_core.errors import ImportFailed
 from kam_core.importers.report import ReportBuilder
-from kam_core.importers.source import Row, read_csv
+from kam_core.importers.source import Row, raise_problems, read_csv
 from kam_core.opportunities.models import Stage
 
 # By name: the first pattern found in the normalised name decides. Lost and won come first ("Closed -
@@ -85,15 +85,8 @@ def read_stage_map(path: Path) -> StageMap:
             continue
         first.setdefault(normal(source), row)
         rows[source] = row
-    _raise(str(path), problems)
+    raise_problems(str(path), problems)
     return StageMap(str(path), rows)
-
-
-def _raise(file: str, problems: list[ImportFailed]) -> None:
-    if len(problems) == 1:
-        raise problems[0]
-    if problems:
-        raise ImportProblems(file=file, problems=problems)
 
 
 @dataclass
@@ -134,7 +127,7 @@ class StageMapper:
                                          stages=[s.name for s in self.stages]))
             else:
                 result[normal(source)] = stage
-        _raise(file, problems)
+        raise_problems(file, problems)
         return result
 
     def resolve(self, name: str, *, row: Row, field: str, won: bool | None = None, closed: bool | None = None,
@@ -230,7 +223,7 @@ class StageMapper:
         self._finished = True
         problems = self.check()
         if problems:
-            _raise(problems[0].params["file"], problems)
+            raise_problems(problems[0].params["file"], problems)
         order = list(self.stages)
         for added in sorted(self.added.values(), key=lambda a: (not a.stage.is_open, _probability(a), a.stage.name)):
             added.stage.default_probability = _probability(added)

@@ -76,6 +76,11 @@ class AccountIndex:
         return True
 
 
+def contact_key(account_id: int, email: str | None, name: str) -> tuple:
+    """How an import finds a contact again: account + email, by name when there is no email."""
+    return (account_id, email.casefold() if email else name.casefold())
+
+
 def existing_values(session: Session, periods: set[str]) -> dict[tuple[int, str], AccountValue]:
     rows = session.scalars(select(AccountValue).where(AccountValue.period.in_(sorted(periods)))) if periods else []
     return {(row.account_id, row.period): row for row in rows}

@@ -201,7 +201,9 @@ _LATEST_VALUE = (
 )
 
 
-def explain_tier(session: Session, *, account_id: int, policy: Policy, today: date | None = None) -> TierExplanation:
+def explain_tier(session: Session, *, account_id: int, policy: Policy, today: date | None = None,
+                 rates: Rates | None = None) -> TierExplanation:
+    """Why the account has its tier; `rates` (loaded when needed if not given) value its won deals."""
     account = session.get(Account, account_id)
     if account is None:
         raise NotFound(what="account", name=str(account_id))
@@ -212,8 +214,11 @@ def explain_tier(session: Session, *, account_id: int, policy: Policy, today: da
         figures = compute_value(latest, policy.value)
     else:  # nothing recorded: its won deals, if any
         window = value_window(session, today=today or clock.today())
-        figures = won_deal_values(session, window=window, rates=load_rates(session, reporting=policy.reporting_currency),
-                                  account_ids=[account_id]).get(account_id) if window else None
+        if window is not None:
+            rates = rates or load_rates(session, reporting=policy.reporting_currency)
+            figures = won_deal_values(session, window=window, rates=rates, account_ids=[account_id]).get(account_id)
+        else:
+            figures = None
     override_by = session.get(Person, account.tier_override_by_id).name if account.tier_override_by_id else None
     return TierExplanation(
         account_id=account.id, account_name=account.name, tier=account.tier, computed_tier=account.computed_tier,

@@ -92,3 +92,14 @@ def test_the_listing_marks_todays_rate_and_names_currencies_in_use_without_one(s
         ("EUR", "1.2", "2027-01-01", False), ("EUR", "1.08", "2026-01-01", True), ("EUR", "1.02", "2025-01-01", False)]
     assert [(u.currency, u.open_deals, u.value_rows) for u in listing.unrated] == [("GBP", 2, 0), ("JPY", 0, 1)]
     assert listing.other_quotes == {"EUR": 1}
+
+
+def test_a_currency_whose_rates_all_start_later_lists_its_earliest_as_todays(session):
+    keep(session, "GBP", "1.30", "2027-01-01")
+    keep(session, "GBP", "1.27", "2026-09-01")
+    keep(session, "EUR", "1.08", "2026-01-01")
+
+    listing = list_rates(session, reporting="USD", today=TODAY)
+
+    assert [(r.currency, r.valid_from.isoformat(), r.current) for r in listing.rates] == [
+        ("EUR", "2026-01-01", True), ("GBP", "2027-01-01", False), ("GBP", "2026-09-01", True)]

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import event
 
 from handlers.render.card import card_message
 from handlers.render.digest import digest_message
@@ -166,3 +167,26 @@ def test_the_card_reads_the_rates_once_however_many_currencies_its_deals_are_in(
     session.flush()
     assert count_statements(session, lambda: card_of(session, one)) == count_statements(
         session, lambda: card_of(session, many))
+
+
+def test_a_card_valued_by_its_won_deals_reads_the_rates_once(session, rep):
+    keep(session, "EUR", "1.08")
+    acme = make_account(session, owner=rep)
+    make_opportunity(session, account=acme, currency="EUR", amount=50_000)
+    make_opportunity(session, account=acme, currency="EUR", stage="Closed Won", amount=10_000,
+                     closed_on=date(2026, 3, 1))
+    session.flush()
+    reads = []
+
+    def seen(_conn, _cursor, statement, *_):
+        if "fx_rates" in statement:
+            reads.append(statement)
+
+    engine = session.get_bind()
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        card = card_of(session, acme)
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert (card.why.figures.revenue, card.pipeline.amount) == (Decimal("10800.00"), Decimal("54000.00"))
+    assert len(reads) == 1
