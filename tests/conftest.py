@@ -95,6 +95,18 @@ def engine(backend, tmp_path_factory):
 
 
 @pytest.fixture
+def empty_target(backend, tmp_path):
+    """A second database, migrated and empty, on the same backend: where `kam import export` restores to."""
+    (tmp_path / "target").mkdir()
+    url = fresh_database_url(backend, tmp_path / "target")
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    yield url
+    drop_database(url)
+
+
+@pytest.fixture
 def session(engine):
     """A session whose commits are savepoints inside one rolled-back transaction."""
     with engine.connect() as connection:

@@ -15,8 +15,7 @@ from kam_core.export import MANIFEST
 from kam_core.interactions.models import Interaction
 from kam_core.opportunities.models import LostReason, Opportunity
 from kam_core.plans.models import AccountPlan, PlanReview
-from kam_core.schema import head_revision, upgrade
-from tests.conftest import drop_database, fresh_database_url
+from kam_core.schema import head_revision
 
 # Changed by a restore on purpose: it records itself in the audit log and moves the name-index marker.
 RESTORE_TOUCHES = {"audit_log", "change_markers"}
@@ -33,17 +32,6 @@ def source_url(database_url):
     return database_url
 
 
-@pytest.fixture
-def target_url(backend, tmp_path):
-    (tmp_path / "target").mkdir()
-    url = fresh_database_url(backend, tmp_path / "target")
-    engine = make_engine(url)
-    upgrade(engine)
-    engine.dispose()
-    yield url
-    drop_database(url)
-
-
 def contents(url: str) -> dict[str, list[tuple]]:
     engine = make_engine(url)
     schema = MetaData()
@@ -55,7 +43,7 @@ def contents(url: str) -> dict[str, list[tuple]]:
     return found
 
 
-def test_an_export_restored_into_a_fresh_database_gives_back_every_record(source_url, target_url, tmp_path):
+def test_an_export_restored_into_a_fresh_database_gives_back_every_record(source_url, empty_target, tmp_path):
     folder = tmp_path / "export"
     exported = kam("export", str(folder), "--database", source_url)
     assert exported.exit_code == 0, exported.output
@@ -69,11 +57,11 @@ def test_an_export_restored_into_a_fresh_database_gives_back_every_record(source
         assert len(list(csv.DictReader(accounts))) == manifest["tables"]["accounts"]["rows"] == 24
     assert f"Exported {sum(len(r) for r in before.values()):,} rows" in exported.stdout
 
-    restored = kam("import", "export", str(folder), "--database", target_url)
+    restored = kam("import", "export", str(folder), "--database", empty_target)
 
     assert restored.exit_code == 0, restored.output
     assert "Restored" in restored.stdout
-    after = contents(target_url)
+    after = contents(empty_target)
     assert {name: len(rows) for name, rows in after.items() if name not in RESTORE_TOUCHES} == {
         name: len(rows) for name, rows in before.items() if name not in RESTORE_TOUCHES}
     for name in before.keys() - RESTORE_TOUCHES:
@@ -83,7 +71,7 @@ def test_an_export_restored_into_a_fresh_database_gives_back_every_record(source
     assert {row[0] for row in after["change_markers"]} == {row[0] for row in before["change_markers"]}
 
     # The restored database takes new records after the restored ones.
-    sessions = make_sessionmaker(make_engine(target_url))
+    sessions = make_sessionmaker(make_engine(empty_target))
     with transaction(sessions) as session:
         newest = session.scalar(select(func.max(Interaction.id)))
         template = session.get(Interaction, newest)
@@ -95,7 +83,7 @@ def test_an_export_restored_into_a_fresh_database_gives_back_every_record(source
     sessions.kw["bind"].dispose()
 
 
-def test_plan_reviews_and_an_extended_list_of_lost_reasons_survive_the_round_trip(source_url, target_url, tmp_path):
+def test_plan_reviews_and_an_extended_list_of_lost_reasons_survive_the_round_trip(source_url, empty_target, tmp_path):
     sessions = make_sessionmaker(make_engine(source_url))
     with transaction(sessions) as session:
         plan = session.scalars(select(AccountPlan).order_by(AccountPlan.id)).first()
@@ -109,10 +97,10 @@ def test_plan_reviews_and_an_extended_list_of_lost_reasons_survive_the_round_tri
     assert kam("export", str(folder), "--database", source_url).exit_code == 0
     before = contents(source_url)
 
-    restored = kam("import", "export", str(folder), "--database", target_url)
+    restored = kam("import", "export", str(folder), "--database", empty_target)
 
     assert restored.exit_code == 0, restored.output
-    after = contents(target_url)
+    after = contents(empty_target)
     for name in ("plan_reviews", "lost_reasons", "opportunities", "account_plans"):
         assert after[name] == before[name], f"{name} differs after the round trip"
     assert any("Went with a partner" in row for row in after["lost_reasons"])
@@ -172,17 +160,17 @@ SPOILERS = {
 
 
 @pytest.mark.parametrize("spoiler", SPOILERS)
-def test_a_spoiled_export_is_refused_with_one_line_and_nothing_is_written(good_export, target_url, spoiler):
+def test_a_spoiled_export_is_refused_with_one_line_and_nothing_is_written(good_export, empty_target, spoiler):
     spoil, message = SPOILERS[spoiler]
     spoil(good_export)
-    empty = contents(target_url)
+    empty = contents(empty_target)
 
-    result = kam("import", "export", str(good_export), "--database", target_url)
+    result = kam("import", "export", str(good_export), "--database", empty_target)
 
     assert result.exit_code == 1
     assert message in result.output and result.output.rstrip().endswith("Nothing was imported.")
     assert len(result.output.strip().splitlines()) == 1
-    assert contents(target_url) == empty
+    assert contents(empty_target) == empty
 
 
 def test_a_restore_into_a_database_holding_data_is_refused(good_export, source_url):
@@ -193,6 +181,6 @@ def test_a_restore_into_a_database_holding_data_is_refused(good_export, source_u
     assert contents(source_url) == before
 
 
-def test_a_folder_that_does_not_exist_is_refused(target_url, tmp_path):
-    result = kam("import", "export", str(tmp_path / "nowhere"), "--database", target_url)
+def test_a_folder_that_does_not_exist_is_refused(empty_target, tmp_path):
+    result = kam("import", "export", str(tmp_path / "nowhere"), "--database", empty_target)
     assert result.exit_code == 1 and "no such folder" in result.output

@@ -1,12 +1,8 @@
 """`kam fx set|list|import` as an admin types them, and the rates carried by `kam export` / `kam import export`."""
 
-import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app
-from kam_core.db import make_engine
-from kam_core.schema import upgrade
-from tests.conftest import drop_database, fresh_database_url
 
 
 def kam(db, *args):
@@ -90,17 +86,6 @@ def test_import_reports_every_bad_row_and_writes_nothing_then_imports_the_good_f
     assert imported.output.splitlines()[0] == f"Rates from {good}: 2 added, 0 changed, 0 unchanged."
     again = kam(database_url, "fx", "import", str(good))
     assert again.output.splitlines()[0] == f"Rates from {good}: 0 added, 0 changed, 2 unchanged."
-
-
-@pytest.fixture
-def empty_target(backend, tmp_path):
-    (tmp_path / "target").mkdir()
-    url = fresh_database_url(backend, tmp_path / "target")
-    engine = make_engine(url)
-    upgrade(engine)
-    engine.dispose()
-    yield url
-    drop_database(url)
 
 
 def test_export_and_restore_carry_the_rates(database_url, empty_target, tmp_path):
