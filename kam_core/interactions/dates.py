@@ -25,7 +25,7 @@ from dateutil.relativedelta import relativedelta
 from kam_core import timezones
 from kam_core.halfwidth import half_width, has_han
 from kam_core.interactions import dates_zh
-from kam_core.interactions.dates_zh import Reading
+from kam_core.interactions.dates_zh import Reading, valid_date
 
 DEFAULT_LOCALE = "en-US"
 
@@ -132,10 +132,10 @@ def _month_day(words: str, today: date, day_first: bool = False) -> date | None:
     month, day, year = int(match.group(1)), int(match.group(2)), match.group(3)
     month, day = _ordered(month, day, day_first)
     if year:
-        return _valid(int(year) + (2000 if len(year) == 2 else 0), month, day)
-    found = _valid(today.year, month, day)
+        return valid_date(int(year) + (2000 if len(year) == 2 else 0), month, day)
+    found = valid_date(today.year, month, day)
     if found is not None and found < today:
-        found = _valid(today.year + 1, month, day)
+        found = valid_date(today.year + 1, month, day)
     return found
 
 
@@ -143,7 +143,7 @@ def _absolute(words: str, today: date) -> date | None:
     """ISO dates and dates with a month name; dateutil reads them, we pick the year."""
     iso = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", words)
     if iso:
-        return _valid(*(int(part) for part in iso.groups()))
+        return valid_date(*(int(part) for part in iso.groups()))
     if not MONTH_NAME.search(words) or not re.search(r"\d", words):
         return None
     try:
@@ -151,7 +151,7 @@ def _absolute(words: str, today: date) -> date | None:
     except (ValueError, OverflowError):
         return None
     if not re.search(r"\b\d{4}\b", words) and found < today:
-        found = _valid(found.year + 1, found.month, found.day)
+        found = valid_date(found.year + 1, found.month, found.day)
     return found
 
 
@@ -174,11 +174,4 @@ def _impossible(words: str, day_first: bool) -> bool:
         year += 2000 if year < 100 else 0
     else:
         return False
-    return 1 <= month <= 12 and 1 <= day <= 31 and _valid(year, month, day) is None
-
-
-def _valid(year: int, month: int, day: int) -> date | None:
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
+    return 1 <= month <= 12 and 1 <= day <= 31 and valid_date(year, month, day) is None

@@ -260,9 +260,9 @@ def _dated(year: int | None, month: int, day: int, today: date) -> "date | Readi
     if not 1 <= month <= 12 or not 1 <= day <= 31:
         return Reading(impossible=True)
     if year is not None:
-        return _valid(year, month, day) or Reading(impossible=True)
+        return valid_date(year, month, day) or Reading(impossible=True)
     for year in (today.year, today.year + 1, today.year + 2, today.year + 3, today.year + 4):
-        found = _valid(year, month, day)
+        found = valid_date(year, month, day)
         if found is not None and found >= today:
             return found
         if found is None and month != 2:
@@ -286,7 +286,7 @@ def _time(words: str) -> time | None:
     return time(hour % 24, minute) if hour < 24 or minute == 0 else None
 
 
-def _valid(year: int, month: int, day: int) -> date | None:
+def valid_date(year: int, month: int, day: int) -> date | None:
     try:
         return date(year, month, day)
     except ValueError:
