@@ -30,7 +30,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
-from kam_core.accounts.resolver.places import PLACE_FORMS, PLACE_NAMES
+from kam_core.accounts.resolver.places import ABBREVIATIONS, PLACE_FORMS, PLACE_NAMES
 from kam_core.accounts.resolver.words import CJK_DESIGNATORS, PLACE_ENDINGS, PLACES
 
 # Words a short name ends with that the registered name may hold only in its legal form.
@@ -54,6 +54,7 @@ PER_SINGLE = 2.0
 SUFFIX_ABSENT = 5.0
 INSIDE_A_WORD = 76.0  # score.py's base for a query found inside a name, not where a word starts
 OTHER_PLACE = 72.0  # the most a name of another place scores (大连港 is not 南京港)
+UNWRITTEN_PLACE = 6.0  # a place abbreviation leading the query that the name does not write (深康佳, 康佳集团)
 # An anchored reading of this many characters or more is at least a candidate, however many single
 # characters it takes: short names abbreviate each word to its first (青农商物 for 青岛农垦商贸物流).
 FLOOR_LENGTH = 3
@@ -163,6 +164,10 @@ def short_name_score(short: str, full: str) -> float:
             rest = _blocks(query[1:], text, name.place_end) if len(query) > 1 else []
             if rest is not None:
                 best = max(best, _worth(name, rest, True, floor) - penalty)
+        elif not name.place_end and len(query) >= 3 and query[0] in ABBREVIATIONS:
+            rest = _blocks(query[1:], text, 0)
+            if rest is not None:
+                best = max(best, _worth(name, rest, True, floor) - penalty - UNWRITTEN_PLACE)
     return best
 
 

@@ -35,7 +35,6 @@ _GENERIC_TAIL = re.compile("(" + "|".join(GENERIC_CJK) + ")$")
 _PARENS = re.compile(r"\(([^()]*)\)")
 _NOT_WORD = re.compile(r"[^\w&]+|_")
 _PUNCTUATION = re.compile(r"[^\w\s&]|_")
-_SPLIT = re.compile(r"[\s,]+")
 _LATIN_ACCENTED = re.compile(r"[\u00c0-\u024f]")
 
 
@@ -82,19 +81,22 @@ _FULL_FORMS = FullForms(_fold)
 
 def _drop_legal_tail(tokens: list[str]) -> list[str]:
     """Strip trailing legal terms, repeatedly ("Co., Ltd.", "AG & Co. KGaA"), keeping one token at least."""
-    while len(tokens) > 1:
-        terms = _LEGAL_TERMS.get(tokens[-1].replace(".", "").replace("-", ""))
+    if len(tokens) < 2 or tokens[-1].replace(".", "").replace("-", "") not in _LEGAL_TERMS:
+        return tokens  # most names: nothing to strip (quickly: every name is normalised to build the index)
+    plain = [t.replace(".", "").replace(",", "").replace("-", "") for t in tokens]
+    end = len(tokens)
+    while end > 1:
+        terms = _LEGAL_TERMS.get(plain[end - 1])
         if terms is None:
             break
         for term in terms:
             size = len(term)
-            if size < len(tokens) and (size == 1 or tuple(
-                    t.replace(".", "").replace(",", "").replace("-", "") for t in tokens[-size:]) == term):
-                tokens = tokens[:-size]
+            if size < end and (size == 1 or tuple(plain[end - size:end]) == term):
+                end -= size
                 break
         else:
             break
-    return tokens
+    return tokens[:end]
 
 
 def _strip_cjk_designators(text: str) -> str:
@@ -112,10 +114,15 @@ def _strip_cjk_designators(text: str) -> str:
     return stripped if stripped.strip() else text
 
 
+def _tokens(text: str) -> list[str]:
+    """Words split at spaces and commas, without the dots, commas and dashes around them."""
+    return [word for part in text.replace(",", " ").split() if (word := part.strip(".,-"))]
+
+
 @lru_cache(maxsize=4096)
 def normalise(name: str) -> str:
     text = _strip_cjk_designators(_fold(name))
-    tokens = [t for t in (t.strip(".,-") for t in _SPLIT.split(text)) if t]
+    tokens = _tokens(text)
     if not tokens:
         return ""
     if tokens[0] == "the" and len(tokens) > 1:
@@ -134,10 +141,24 @@ def raw(name: str) -> str:
     """The name as typed, legal form included (a full form as its short form: legal_forms.py),
     without case, width, accents or punctuation."""
     text = _fold(name)
-    tokens = [t for t in (t.strip(".,-") for t in _SPLIT.split(text)) if t]
+    tokens = _tokens(text)
     if tokens and (shorter := _FULL_FORMS.shorten(tokens)) != tokens:
         text = " ".join(shorter)
     return _NOT_WORD.sub("", text).replace("&", "")
+
+
+_DIGITS = re.compile(r"\d+")
+_ROMAN = frozenset("i ii iii iv v vi vii viii ix x xi xii".split())
+
+
+@lru_cache(maxsize=4096)
+def numbers(key: str) -> frozenset[str]:
+    """The numbers in a key, digits or (after its first word) Roman numerals: what tells one of a
+    series from the next ("gigcapital7", "texas ventures acquisition iv")."""
+    found = set(_DIGITS.findall(key))
+    if " " in key:
+        found.update(t for t in key.split()[1:] if t in _ROMAN)
+    return frozenset(found)
 
 
 def compact(key: str) -> str:
@@ -159,6 +180,8 @@ def core(key: str) -> str | None:
             return None
         return key if text == key else text
     tokens = key.split()
+    if tokens and tokens[-1] not in GENERIC_LATIN:
+        return key  # most names (quickly: every name is looked at to build the index)
     while len(tokens) > 1 and tokens[-1] in GENERIC_LATIN:
         tokens.pop()
     if all(t in GENERIC_LATIN for t in tokens):

@@ -23,8 +23,9 @@ DIVISIONS = [
     ("香港", "特别行政区", "港"), ("澳门", "特别行政区", "澳"),
 ]
 
-# Cities whose customary abbreviation is not one of their own characters.
-CITIES = [("广州", "市", "穗"), ("宁波", "市", "甬"), ("成都", "市", "蓉"), ("福州", "市", "榕"), ("厦门", "市", "鹭")]
+# Cities with a customary one-character abbreviation (most not one of their own characters).
+CITIES = [("广州", "市", "穗"), ("宁波", "市", "甬"), ("成都", "市", "蓉"), ("福州", "市", "榕"), ("厦门", "市", "鹭"),
+          ("深圳", "市", "深")]
 
 # Every way a registered name may start with one of these places, longest first:
 # 广西壮族自治区, 广西自治区, 广西 ...
@@ -34,3 +35,6 @@ for _name, _ending, _short in DIVISIONS + CITIES:
     for _form in {_name + _ending, _name + "自治区" if "自治区" in _ending else _name, _name}:
         PLACE_FORMS[_form] = _short
         PLACE_NAMES[_form] = _name
+# Every one-character abbreviation: a short name may lead with its company's place even when the
+# registered name does not write it (深康佳 for 康佳集团).
+ABBREVIATIONS = frozenset("".join(short for _name, _ending, short in DIVISIONS + CITIES))

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from kam_core.accounts.resolver.normalise import compact, core, has_cjk, normalise, pinyin, raw
+from kam_core.accounts.resolver.normalise import compact, core, has_cjk, normalise, numbers, pinyin, raw
 
 
 @dataclass(frozen=True, slots=True)
@@ -14,8 +14,10 @@ class Query:
     core: str | None
     core_compact: str | None
     bare: bool  # nothing was stripped to get the core: the query names only the distinctive part
+    designated: bool  # a legal form was typed ("Dave Inc."): the query is a whole registered name
     cjk: bool
     pinyin: str | None
+    numbers: frozenset[str]  # normalise.numbers: one of a series
 
     @classmethod
     def of(cls, text: str) -> "Query":
@@ -29,4 +31,7 @@ class Query:
         else:
             # Latin letters only may be pinyin typed without an input method ("tengxun").
             spoken = flat if flat.isascii() and flat.isalpha() and len(flat) >= 4 else None
-        return cls(text, raw(text or ""), key, flat, distinctive, flat_core, distinctive == key, cjk, spoken)
+        written = raw(text or "")
+        designated = bool(flat) and written.removeprefix("the") != flat.replace("&", "")
+        return cls(text, written, key, flat, distinctive, flat_core, distinctive == key, designated, cjk, spoken,
+                   numbers(key))

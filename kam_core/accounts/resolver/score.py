@@ -21,7 +21,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
 from kam_core.accounts.resolver.chinese import INSIDE_A_WORD, starts_a_word, with_short_name
-from kam_core.accounts.resolver.normalise import raw
+from kam_core.accounts.resolver.normalise import numbers, raw
 from kam_core.accounts.resolver.query import Query
 from kam_core.accounts.resolver.words import INDUSTRY_CJK
 
@@ -38,6 +38,11 @@ CORE_OTHER_INDUSTRY = 72.0
 FUZZY_CAP = 93.0
 WORD_OF_NAME = 80.0
 UNRELATED = 60.0
+# Offered among the candidates, never confident (below decide.Thresholds.match): a name that differs where
+# names differ. A typo in the distinctive part behind shared trade words ("SoFi Technologies" against Defi
+# Technologies), another number in a series (GigCapital7, GigCapital9), or a registered name typed in full
+# that only begins a longer one ("Dave Inc." against Dave & Buster's Entertainment, Inc.).
+DOUBTFUL = 84.0
 # By strength (acronyms.STRICT, LOOSE, WEAK): a weak initialism is a candidate, never confident.
 INITIALS = (90.0, 87.0, 82.0)
 
@@ -92,8 +97,21 @@ def _typo(a: str, b: str) -> float:
     return 100.0 * (1.0 - d / (longest + 2))
 
 
-def _fuzzy_latin(q: Query, key: str, flat: str, flat_core: str | None) -> float:
+def _whole_typo(q: Query, flat: str, flat_core: str | None) -> float:
+    """The two names as typos of each other; alike only through trade words is doubtful."""
     best = _typo(q.compact, flat)
+    if q.core_compact and flat_core and (q.core_compact != q.compact or flat_core != flat) and best > DOUBTFUL:
+        best = min(best, max(_typo(q.core_compact, flat_core), DOUBTFUL))
+    return best
+
+
+def _first_letters_differ(q: Query, flat: str, flat_core: str | None) -> bool:
+    """A slip of the first letter is rare; another name that differs there is common (Kaltura, Altura)."""
+    return q.compact[0] != flat[0] and (q.core_compact or q.compact)[0] != (flat_core or flat)[0]
+
+
+def _fuzzy_latin(q: Query, key: str, flat: str, flat_core: str | None) -> float:
+    best = _whole_typo(q, flat, flat_core)
     if flat_core and flat_core != flat:
         # Cores alike say less when the query had more than its core ("general motor" vs General Electric).
         penalty = 0.0 if q.bare else AS_TYPED - CORE_OF_LONGER_QUERY
@@ -116,6 +134,8 @@ def _fuzzy_latin(q: Query, key: str, flat: str, flat_core: str | None) -> float:
         best = max(best, 70.0 + 15.0 * len(flat) / n)
     elif len(q.compact) >= 4 and f" {q.key} " in f" {key} ":
         best = max(best, WORD_OF_NAME)  # a word of a longer name: "moutai" in "kweichow moutai"
+    if best > DOUBTFUL and _first_letters_differ(q, flat, flat_core):
+        best = DOUBTFUL
     return min(best, FUZZY_CAP)
 
 
@@ -165,5 +185,11 @@ def score(q: Query, text: str, key: str, core: str | None, *, core_hit: bool, pi
         best = max(best, _fuzzy_cjk(q, flat, flat_core) if q.cjk else _fuzzy_latin(q, key, flat, flat_core))
     if q.cjk and not flat.isascii():
         best = with_short_name(q.raw, raw(text), best, core=q.core_compact)  # 云南锗业 for 云南临沧鑫圆锗业 (chinese.py)
+    if q.designated and not q.cjk and best > DOUBTFUL:
+        # A name typed with its legal form is a whole name: one with other words is another company
+        # ("Dave Inc." and Dave & Buster's Entertainment, Inc.; "Prudential PLC", Prudential Financial Inc.).
+        best = min(best, max(DOUBTFUL, _whole_typo(q, flat, flat_core)))
+    if q.numbers and best > DOUBTFUL and not q.numbers <= numbers(key):
+        best = DOUBTFUL  # Texas Ventures Acquisition IV is not … III
     # 中信银行 is not 中信证券: one core, two lines of business.
     return min(best, CORE_OTHER_INDUSTRY) if _other_industry(q, flat, flat_core) else best

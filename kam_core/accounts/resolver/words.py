@@ -33,12 +33,17 @@ GENERIC_CJK = sorted([
     "新材料", "材料", "设备", "装备", "服务", "管理", "咨询", "企业", "航空", "商贸", "零部件", "汽车零部件", "股份",
     "控股", "集团", "制作所", "制药", "药品", "药业", "电机", "自动车", "商事", "工程", "开发", "产业", "有限",
     "智能装备", "数字技术", "网络技术", "信息技术", "电子商务", "商务", "金融", "科学", "研究", "新", "中心",
+    # Lines of business short names add or drop (山鹰纸业 for 山鹰国际控股, 济民制药 for 济民健康管理).
+    "医疗", "健康", "纸业", "鞋业", "进出口", "文化", "娱乐",
 ], key=len, reverse=True)
 
 GENERIC_LATIN = {
     "group", "groupe", "holding", "holdings", "international", "intl", "technologies", "technology", "systems",
     "industries", "enterprises", "global", "worldwide", "solutions", "services", "labs", "laboratories",
     "motor", "motors", "communications", "electronics", "electric", "manufacturing", "the", "&", "co", "company",
+    # Not "energy", "financial" or "software": they name sister companies (Siemens Energy, Lincoln Financial).
+    "therapeutics", "biotechnology", "biotech", "biosciences", "bioscience", "biopharma", "bancorp", "bancshares",
+    "acquisition",
 }
 
 # Trade words that name a line of business: two names whose cores agree but

@@ -205,3 +205,29 @@ def test_among_many_candidates_those_the_query_starts_are_kept():
         for letter in letters(key):
             postings.setdefault(letter, []).append(key_id)
     assert len(keys) - 1 in letter_candidates(postings, keys, "南纺")
+
+
+@pytest.mark.parametrize(("short", "full"), [
+    # the company's city by its one-character abbreviation, which the registered name does not write
+    ("深宏佳", "宏佳集团股份有限公司"),
+    ("粤恒远", "恒远控股股份有限公司"),
+])
+def test_a_leading_place_abbreviation_the_name_does_not_write_still_reads_as_a_short_name(short, full):
+    assert short_name_score(short, raw(full)) >= 85
+
+
+def test_an_unwritten_place_abbreviation_counts_for_less_than_a_written_place():
+    assert short_name_score("深宏佳", raw("宏佳集团股份有限公司")) < short_name_score("深宏佳", raw("深圳宏佳集团股份有限公司"))
+
+
+@pytest.mark.parametrize(("typed", "meant"), [
+    # a line of business the short name adds, or the registered name's own, left out as trade words
+    ("鹰岭纸业", "鹰岭国际控股股份公司"),
+    ("济安制药", "济安健康管理股份有限公司"),
+    ("泰康鞋业", "浙江泰康国际股份有限公司"),
+])
+def test_a_short_name_with_another_trade_word_finds_its_company(session, typed, meant):
+    make_accounts_with_aliases(session, {meant: [], "上海华兴纸业有限公司": [], "北京同仁制药有限公司": []})
+    result = search_accounts(session, query=typed)
+    assert result.outcome == Outcome.match
+    assert result.best.name == meant

@@ -108,3 +108,34 @@ def test_no_match_still_names_the_closest_account_when_there_is_one(session, acc
 def test_a_match_says_which_alias_matched(session, accounts):
     result = search_accounts(session, query="tencent")
     assert result.best.matched == "Tencent"
+
+
+@pytest.mark.parametrize(("typed", "other"), [
+    # a typo's worth of difference, but in the part that tells the two apart, behind shared trade words
+    ("SoFa Technologies, Inc.", "Defa Technologies, Inc."),
+    ("Kalvora Inc", "Alvora Energy Corp."),  # another first letter
+    # one of a series: another number
+    ("Harbor Capital 7 Corp.", "Harbor Capital 9 Corp."),
+    ("Lakeside Acquisition IV Corp", "Lakeside Acquisition III Corp"),
+    # a registered name typed in full that only begins a longer one
+    ("Corvid Inc.", "Corvid & Partners Entertainment, Inc."),
+    ("Prudenza PLC", "Prudenza Financial Inc"),
+])
+def test_a_name_that_differs_where_names_differ_is_asked_about_never_answered(session, typed, other):
+    """Each query is a company that is not an account; the account beside it is offered, not chosen."""
+    make_accounts_with_aliases(session, {other: [], "Northwind Traders": []})
+    outcome, shown = outcome_of(session, typed)
+    assert outcome != Outcome.match
+    if outcome == Outcome.ambiguous:
+        assert shown == [other]
+
+
+@pytest.mark.parametrize(("typed", "meant"), [
+    ("Sofa Technologies Inc", "SoFa Technologies, Inc."),  # the same name, written otherwise
+    ("Harbor Capital 7", "Harbor Capital 7 Corp."),
+    ("Corvid", "Corvid & Partners Entertainment, Inc."),  # the first words of a name, no legal form typed
+    ("Kalvora Incorporated", "Kalvora Inc"),
+])
+def test_the_same_name_or_its_first_words_still_match(session, typed, meant):
+    make_accounts_with_aliases(session, {meant: [], "Northwind Traders": []})
+    assert outcome_of(session, typed) == (Outcome.match, [meant])
