@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from bot.observability.context import correlation_id
@@ -20,6 +20,7 @@ from handlers.ids import block_for_field
 from handlers.render import Message
 from handlers.render.blocks import clip, input_block_ids, section
 from handlers.render.common import kept
+from kam_core.db import dropped
 from kam_core.errors import Invalid, KamError, Unavailable
 from templates import piece, slack_escape
 
@@ -112,5 +113,4 @@ def slack_error_message(error: KamError) -> str:
 
 def unreachable(error: Exception) -> bool:
     """The database is down, locked or the connection dropped: nothing the user did wrong."""
-    return isinstance(error, OperationalError | PoolTimeout) or (
-        isinstance(error, DBAPIError) and error.connection_invalidated)
+    return isinstance(error, OperationalError | PoolTimeout) or dropped(error)

@@ -14,8 +14,9 @@ from sqlalchemy.orm import Session
 
 from bot.runtime import Runtime
 from kam_core.actors import Actor
+from kam_core.changes import remember_versions, versions_column
 from kam_core.clock import utcnow
-from kam_core.db import transaction
+from kam_core.db import once_more_if_dropped, transaction
 from kam_core.errors import NotLinked
 from kam_core.interactions.dates import locale_for
 from kam_core.people.models import Person
@@ -64,13 +65,13 @@ def kam_session(runtime: Runtime, slack_user_id: str, client: WebClient | None =
         raise NotLinked(slack_user_id="?")
     factory = runtime.read_sessions if read_only else runtime.sessions
     with transaction(factory) as session:
-        person = session.scalar(_LINKED, {"slack_user_id": slack_user_id})
+        person = _linked(session, slack_user_id)
         if person is not None:
             yield _kam(runtime, session, person)
             return
     link_on_first_contact(runtime, slack_user_id, client)
     with transaction(factory) as session:
-        person = session.scalar(_LINKED, {"slack_user_id": slack_user_id})
+        person = _linked(session, slack_user_id)
         if person is None:
             raise NotLinked(slack_user_id=slack_user_id)
         yield _kam(runtime, session, person)
@@ -97,7 +98,17 @@ def _kam(runtime: Runtime, session: Session, person: Person) -> Kam:
                default_timezone=runtime.settings.default_timezone)
 
 
-_LINKED = select(Person).where(Person.slack_user_id == bindparam("slack_user_id"), Person.active)  # built once
+# Built once. The change markers come with the person: what the request keeps per process (the name
+# index, the rates) is then checked without a statement of its own (kam_core.changes).
+_LINKED = select(Person, versions_column()).where(Person.slack_user_id == bindparam("slack_user_id"), Person.active)
+
+
+def _linked(session: Session, slack_user_id: str) -> Person | None:
+    row = session.execute(_LINKED, {"slack_user_id": slack_user_id}).first()
+    if row is None:
+        return None
+    remember_versions(session, row.kam_versions)
+    return row[0]
 
 
 def link_on_first_contact(runtime: Runtime, slack_user_id: str, client: WebClient | None) -> None:
@@ -124,5 +135,8 @@ def as_user(runtime: Runtime, slack_user_id: str, client: WebClient | None, work
             read_only: bool = False) -> T:
     """`work(kam)` in one unit of work for this user; what goes wrong rises to the error boundary
     (handlers/errors.py)."""
-    with kam_session(runtime, slack_user_id, client, read_only=read_only) as kam:
-        return work(kam)
+    def attempt() -> T:
+        with kam_session(runtime, slack_user_id, client, read_only=read_only) as kam:
+            return work(kam)
+
+    return once_more_if_dropped(attempt)

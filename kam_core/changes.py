@@ -18,6 +18,10 @@ from kam_core.base import Base
 
 ACCOUNT_NAMES = "account_names"
 PIPELINE = "pipeline"  # open deals' amounts and stages (the high-value threshold)
+FX_RATES = "fx_rates"  # exchange rates (kam_core.fx)
+MARKERS = (ACCOUNT_NAMES, PIPELINE, FX_RATES)
+# Where a session keeps the versions read with its first statement (see versions_column).
+_SEEN = "kam_change_versions"
 
 
 class ChangeMarker(Base):
@@ -31,7 +35,25 @@ _VERSION = select(ChangeMarker.version).where(ChangeMarker.name == bindparam("na
 
 
 def version(session: Session, name: str) -> int:
+    seen = session.info.get(_SEEN)
+    if seen is not None:
+        return seen.get(name, 0)
     return session.scalar(_VERSION, {"name": name}) or 0
+
+
+def versions_column():
+    """Every marker's version as a column to add to a request's first statement (handlers.session reads
+    them beside the person asking), so that a request's kept values cost no statement of their own."""
+    from kam_core.sqljson import json_rows  # kam_core.sqljson needs nothing of this module; keep imports light
+
+    return json_rows(select(ChangeMarker.name, ChangeMarker.version)).label("kam_versions")
+
+
+def remember_versions(session: Session, value) -> None:
+    """Keep the versions read by `versions_column` for the rest of this session (one unit of work)."""
+    from kam_core.sqljson import rows_of
+
+    session.info[_SEEN] = {row["name"]: int(row["version"]) for row in rows_of(value)}
 
 
 T = TypeVar("T")
@@ -66,11 +88,13 @@ def bump(session: Session, name: str) -> None:
     bumped = session.execute(update(ChangeMarker).where(ChangeMarker.name == name).values(version=new))
     if bumped.rowcount == 0:
         session.execute(insert(ChangeMarker).values(name=name, version=new))
+    if (seen := session.info.get(_SEEN)) is not None:
+        seen[name] = new  # this unit of work sees its own change
 
 
 def bump_all(session: Session) -> None:
     """For bulk writers that may have touched anything (demo data, restoring an export)."""
-    for name in (ACCOUNT_NAMES, PIPELINE):
+    for name in MARKERS:
         bump(session, name)
 
 

@@ -2,11 +2,13 @@
 
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import partial
+from typing import TypeVar
 
 from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 import kam_core.models  # noqa: F401 - every mapped class, and the ORM change watchers (kam_core.changes)
@@ -28,7 +30,34 @@ def make_engine(url: str, *, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS, **kw
         event.listen(engine, "commit", _release_writer)
         event.listen(engine, "rollback", _release_writer)
         return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    # No pool_pre_ping: it costs every request a round trip. A connection the server dropped fails its
+    # first statement instead; SQLAlchemy then discards the whole pool, and `once_more_if_dropped` runs
+    # the unit of work again on a fresh connection. psycopg prepares a statement from its second
+    # execution on a connection (default: the sixth), so the hot paths' statements are planned once.
+    if url.startswith("postgresql+psycopg"):
+        kwargs.setdefault("connect_args", {}).setdefault("prepare_threshold", PREPARE_THRESHOLD)
+    return create_engine(url, **kwargs)
+
+
+PREPARE_THRESHOLD = 1
+T = TypeVar("T")
+
+
+def dropped(error: BaseException) -> bool:
+    """The database connection was lost (the server restarted, a network cut): the pool is renewed."""
+    return isinstance(error, DBAPIError) and error.connection_invalidated
+
+
+def once_more_if_dropped(work: Callable[[], T]) -> T:
+    """`work()` (a whole unit of work), run a second time when the first lost its connection: after a
+    database restart the first request meets a dead pooled connection, and should not fail for it.
+    Only connection loss is retried; the first attempt's transaction was rolled back with it."""
+    try:
+        return work()
+    except DBAPIError as error:
+        if not dropped(error):
+            raise
+    return work()
 
 
 READ_ONLY = "kam_read_only"

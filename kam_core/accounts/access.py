@@ -26,11 +26,18 @@ def visible_account(session: Session, *, actor: Actor, account_id: int, policy: 
     if account is None:
         raise NotFound(what="account", name=str(account_id))
     owner = account.owner
-    require(actor, action, allowed=may_read_account(
-        actor, visibility=policy.visibility, account_owner_id=account.owner_id,
-        owner_team=owner.team if owner else None, owner_manager_id=owner.manager_id if owner else None,
-    ))
+    require_visible(actor, policy=policy, action=action, owner_id=account.owner_id,
+                    owner_team=owner.team if owner else None, owner_manager_id=owner.manager_id if owner else None)
     return account
+
+
+def require_visible(actor: Actor, *, policy: Policy, owner_id: int | None, owner_team: str | None,
+                    owner_manager_id: int | None, action: Action = Action.read_account) -> None:
+    """visible_account's check, for a view that read the account's owner in its own statement."""
+    require(actor, action, allowed=may_read_account(
+        actor, visibility=policy.visibility, account_owner_id=owner_id, owner_team=owner_team,
+        owner_manager_id=owner_manager_id,
+    ))
 
 
 def search_visible(session: Session, *, actor: Actor, policy: Policy, query: str, limit: int = 5) -> SearchResult:

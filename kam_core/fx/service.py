@@ -1,4 +1,4 @@
-"""Rates into the reporting currency, loaded once per request, and sums that never add unlike money.
+"""Rates into the reporting currency, kept per process until they change, and sums that never add unlike money.
 
 A rate says what 1 unit of a currency is worth in the reporting currency from its valid-from day on;
 the rate on a day is the currency's latest one from that day or before. Before a currency's first
@@ -16,6 +16,7 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kam_core.changes import FX_RATES, KeptUntilChanged
 from kam_core.clock import today
 from kam_core.fx.models import FxRate
 
@@ -112,10 +113,19 @@ class Rates:
 
 
 def load_rates(session: Session, *, reporting: str) -> Rates:
-    """Every rate quoted in the reporting currency, in one small query; load once per request."""
+    """Every rate quoted in the reporting currency. Read once per process and kept until a rate changes
+    (kam_core.changes.FX_RATES): no statement of its own in a request once read."""
     code = currency_code(reporting)
-    rows = session.execute(select(FxRate.currency, FxRate.valid_from, FxRate.rate).where(FxRate.quote == code))
-    dated: dict[str, list[tuple[date, Decimal]]] = {}
-    for currency, valid_from, rate in rows:
-        dated.setdefault(currency, []).append((valid_from, rate))
-    return Rates(code, dated)
+    return Rates(code, _kept_rates.get(session).get(code, {}))
+
+
+def _every_rate(session: Session) -> dict[str, dict[str, list[tuple[date, Decimal]]]]:
+    """quote → currency → (valid from, rate): one small query."""
+    quoted: dict[str, dict[str, list[tuple[date, Decimal]]]] = {}
+    for quote, currency, valid_from, rate in session.execute(
+            select(FxRate.quote, FxRate.currency, FxRate.valid_from, FxRate.rate)):
+        quoted.setdefault(quote, {}).setdefault(currency, []).append((valid_from, rate))
+    return quoted
+
+
+_kept_rates = KeptUntilChanged(FX_RATES, _every_rate)

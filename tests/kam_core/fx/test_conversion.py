@@ -6,8 +6,10 @@ from decimal import Decimal
 
 import pytest
 from pydantic import ValidationError
+from sqlalchemy import select
 
 from kam_core.actors import Actor
+from kam_core.changes import remember_versions, versions_column
 from kam_core.clock import today
 from kam_core.fx.rates import set_rate
 from kam_core.fx.service import Rates, load_rates
@@ -70,11 +72,16 @@ def test_rates_in_another_reporting_currency_are_not_used(session):
     assert load_rates(session, reporting="USD").convert(Decimal("10"), "GBP") == Decimal("12.70")
 
 
-def test_loading_the_rates_is_one_statement(session):
+def test_the_rates_are_read_once_and_again_only_when_one_changes(session):
     for currency in ("EUR", "GBP", "JPY", "CHF"):
         keep(session, currency, "1.5", "2026-01-01")
     session.flush()
-    assert count_statements(session, lambda: load_rates(session, reporting="USD")) == 1
+    load_rates(session, reporting="USD")
+    remember_versions(session, session.scalar(select(versions_column())))  # as a request's first statement does
+    assert count_statements(session, lambda: load_rates(session, reporting="USD")) == 0
+    keep(session, "EUR", "1.6", "2026-06-01")
+    session.flush()
+    assert load_rates(session, reporting="USD").convert(Decimal("10"), "EUR", on=date(2026, 7, 1)) == Decimal("16.00")
 
 
 def test_rates_made_in_memory_convert_alike():
