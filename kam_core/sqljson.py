@@ -3,7 +3,11 @@ rows of several tables in one statement (one round trip) instead of one statemen
 
     card = select(Account.id, Account.name,
                   json_rows(select(Contact.name, Contact.title).where(Contact.account_id == Account.id)
-                            .order_by(Contact.name).limit(3)).label("contacts"))
+                            .correlate(Account).order_by(Contact.name).limit(3)).label("contacts"))
+
+The inner statement must `.correlate(...)` the outer query's tables it refers to: it becomes a derived
+table, which SQLAlchemy does not correlate by itself, and without it the outer table is joined in again
+(every account's contacts for each account).
     ...
     contacts = rows_of(row.contacts)  # [{"name": ..., "title": ...}, ...] in the subquery's order
 
