@@ -1,11 +1,13 @@
 """Tier services: recompute the pyramid, explain a tier, override it, its history."""
 
 from collections import Counter
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
+from types import SimpleNamespace
 
-from sqlalchemy import bindparam, func, insert, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import String, bindparam, case, cast, exists, func, insert, null, select, update
+from sqlalchemy.orm import Session, aliased
 
 from kam_core import clock
 from kam_core.accounts.models import Account, AccountValue, TierChange
@@ -14,14 +16,15 @@ from kam_core.audit.service import record
 from kam_core.clock import utcnow
 from kam_core.enums import Tier, TierSource
 from kam_core.errors import InvalidInput, NotFound
-from kam_core.fx.service import Rates, load_rates
+from kam_core.fx.service import CENT, Rates, load_rates
 from kam_core.people.models import Person
 from kam_core.permissions import Action, may_set_tier, require
 from kam_core.policy import Policy
+from kam_core.sqljson import json_row, row_of, rows_of
 from kam_core.tiers.ranking import rank_accounts
 from kam_core.tiers.schemas import RecomputeReport, TierChangeView, TierExplanation, TierFlow, TierMove
 from kam_core.tiers.value import ValueFigures, compute_value
-from kam_core.tiers.won_deals import value_window, won_deal_values
+from kam_core.tiers.won_deals import Window, value_window, won_days_column, won_deal_values, won_figures, won_in
 
 # The reason is kept with the account and in its tier history (String(500) columns).
 MAX_REASON = 500
@@ -190,45 +193,73 @@ def set_tier(session: Session, *, actor: Actor, account_id: int, tier: Tier | No
     return account
 
 
-# Built once (explain_tier runs for every account card): see kam_core/accounts/service.py.
-# Ranks run 1..N, so the highest is the count; an index makes it one lookup.
-_RANKED_ACCOUNTS = select(func.max(Account.value_rank))
-_LATEST_VALUE = (
-    select(AccountValue.period, AccountValue.currency, AccountValue.revenue, AccountValue.profit_contribution,
-           AccountValue.cost_to_serve, AccountValue.learning_score, AccountValue.capability_score,
-           AccountValue.referral_score)
-    .where(AccountValue.account_id == bindparam("account_id")).order_by(AccountValue.period.desc()).limit(1)
-)
+def explanation_columns():
+    """What explain_tier reads, as columns of a statement over `accounts` (one account per row; the statement
+    binds `today`): the account card gathers them in its own statement (kam_core/accounts/card_query.py)."""
+    ranked, by = aliased(Account), aliased(Person)
+    v = AccountValue
+    recorded = exists().where(v.account_id == Account.id).correlate(Account)
+    return (
+        Account.id, Account.name, Account.computed_tier, Account.tier_override, Account.value_rank,
+        Account.value_share, Account.value_share_before, Account.tier_override_reason, Account.tier_override_at,
+        Account.tiers_computed_at,
+        # Ranks run 1..N, so the highest is the count; an index makes it one lookup.
+        select(func.max(ranked.value_rank)).correlate(None).scalar_subquery().label("ranked_accounts"),
+        select(by.name).where(by.id == Account.tier_override_by_id).correlate(Account).scalar_subquery()
+        .label("override_by"),
+        json_row(select(v.period, v.currency, cast(v.revenue, String).label("revenue"),
+                        cast(v.profit_contribution, String).label("profit_contribution"),
+                        cast(v.cost_to_serve, String).label("cost_to_serve"), v.learning_score, v.capability_score,
+                        v.referral_score)
+                 .where(v.account_id == Account.id).order_by(v.period.desc()).correlate(Account))
+        .label("latest_value"),
+        # Won deals count only when nothing is recorded: only then are they read (CASE reads one branch).
+        case((recorded, null()), else_=won_days_column(Account.id)).label("won_days"),
+    )
+
+
+def explained(row, *, policy: Policy, window_of: Callable[[], Window | None], rates: Callable[[], Rates]
+              ) -> TierExplanation:
+    """explain_tier from a row of explanation_columns(). Without recorded figures, `window_of()` (value_window:
+    kept per process) says which won deals count, and `rates()` values them."""
+    latest = row_of(row.latest_value)
+    window = None
+    if latest is not None:
+        figures = compute_value(SimpleNamespace(**latest | {
+            "revenue": _money(latest["revenue"]), "profit_contribution": _money(latest["profit_contribution"]),
+            "cost_to_serve": _money(latest["cost_to_serve"])}), policy.value)
+    else:  # nothing recorded: its won deals, if any
+        window = window_of()
+        won = won_in(window, rows_of(row.won_days)) if window is not None else []
+        figures = won_figures(won, window, rates()) if won else None
+    return TierExplanation(
+        account_id=row.id, account_name=row.name, tier=row.tier_override or row.computed_tier,
+        computed_tier=row.computed_tier, rank=row.value_rank, ranked_accounts=row.ranked_accounts or 0,
+        share=row.value_share, share_before=row.value_share_before, key_share=policy.tiers.key_share,
+        important_share=policy.tiers.important_share, figures=figures,
+        won_deals_window=(window.start, window.end) if window and figures is None else None,
+        override_reason=row.tier_override_reason, override_by=row.override_by,
+        override_at=row.tier_override_at, computed_at=row.tiers_computed_at,
+    )
+
+
+def _money(value) -> Decimal | None:
+    """A Money column read through JSON (as text): Decimal to the cent, as the ORM gives it."""
+    return None if value is None else Decimal(str(value)).quantize(CENT)
+
+
+# Built once (explain_tier runs for every `kam tier why`): building a statement costs more than running it.
+_EXPLAIN = select(*explanation_columns()).where(Account.id == bindparam("account_id"))
 
 
 def explain_tier(session: Session, *, account_id: int, policy: Policy, today: date | None = None,
                  rates: Rates | None = None) -> TierExplanation:
     """Why the account has its tier; `rates` (loaded when needed if not given) value its won deals."""
-    account = session.get(Account, account_id)
-    if account is None:
+    row = session.execute(_EXPLAIN, {"account_id": account_id, "today": today or clock.today()}).first()
+    if row is None:
         raise NotFound(what="account", name=str(account_id))
-    ranked_accounts = session.scalar(_RANKED_ACCOUNTS)
-    latest = session.execute(_LATEST_VALUE, {"account_id": account_id}).first()
-    window = None
-    if latest is not None:
-        figures = compute_value(latest, policy.value)
-    else:  # nothing recorded: its won deals, if any
-        window = value_window(session, today=today or clock.today())
-        if window is not None:
-            rates = rates or load_rates(session, reporting=policy.reporting_currency)
-            figures = won_deal_values(session, window=window, rates=rates, account_ids=[account_id]).get(account_id)
-        else:
-            figures = None
-    override_by = session.get(Person, account.tier_override_by_id).name if account.tier_override_by_id else None
-    return TierExplanation(
-        account_id=account.id, account_name=account.name, tier=account.tier, computed_tier=account.computed_tier,
-        rank=account.value_rank, ranked_accounts=ranked_accounts or 0, share=account.value_share,
-        share_before=account.value_share_before, key_share=policy.tiers.key_share,
-        important_share=policy.tiers.important_share, figures=figures,
-        won_deals_window=(window.start, window.end) if window and figures is None else None,
-        override_reason=account.tier_override_reason, override_by=override_by,
-        override_at=account.tier_override_at, computed_at=account.tiers_computed_at,
-    )
+    return explained(row, policy=policy, window_of=lambda: value_window(session, today=today or clock.today()),
+                     rates=lambda: rates or load_rates(session, reporting=policy.reporting_currency))
 
 
 def tier_history(session: Session, *, account_id: int) -> list[TierChangeView]:
