@@ -23,14 +23,13 @@ from handlers.render.opportunities import moved_message, opportunities_message, 
 from handlers.render.opportunity_forms import DealMeta, deal_modal
 from handlers.resolve import resolve_account
 from handlers.session import Kam, as_user
-from kam_core.accounts.access import visible_account
 from kam_core.errors import InvalidInput
 from kam_core.opportunities.editing import new_deal_form
 from kam_core.opportunities.schemas import OpportunityView
 from kam_core.opportunities.service import (
+    account_opportunities,
     list_stages,
     move_stage,
-    open_opportunities,
     opportunity_detail,
     pipeline_of,
 )
@@ -54,10 +53,10 @@ class StageModalMeta(BaseModel):
 
 
 def opportunities_for(kam: Kam, account_id: int) -> Message:
-    account = visible_account(kam.session, actor=kam.actor, account_id=account_id, policy=kam.policy)
-    deals = open_opportunities(kam.session, actor=kam.actor, account_id=account_id, policy=kam.policy,
-                               today=kam.today)
-    return opportunities_message(account.name, deals, pipeline_of(deals, reporting=kam.policy.reporting_currency))
+    listing = account_opportunities(kam.session, actor=kam.actor, account_id=account_id, policy=kam.policy,
+                                    today=kam.today)
+    return opportunities_message(listing.account_name, listing.deals,
+                                 pipeline_of(listing.deals, reporting=kam.policy.reporting_currency))
 
 
 def show_opportunities(kam: Kam, cmd: Command, asked: Asked) -> Message | None:

@@ -12,7 +12,8 @@ Rules:
   computed the same way on SQLite and PostgreSQL so a deal's quadrant never
   depends on the back end. Sorting every open deal takes 100s of ms at 300,000
   deals, so each process keeps the figure until the pipeline change marker
-  moves (kam_core.changes): one primary-key read per request otherwise.
+  moves (kam_core.changes). A request reads the markers with the person
+  asking (handlers.session), so the kept figure costs it no statement.
 - high/high = act now (马上行动); low likelihood, high value = opportunistic
   (伺机而动, wait for the moment); high likelihood, low value = quick win;
   low/low = deprioritise.

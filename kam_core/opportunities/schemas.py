@@ -62,6 +62,14 @@ class OpportunityView(BaseModel):
     reporting_weighted: Decimal | None = None
 
 
+class AccountOpportunities(BaseModel):
+    """/kam opps: the account and its open deals, act-now first, then by amount."""
+
+    account_id: int
+    account_name: str
+    deals: list[OpportunityView]
+
+
 class PipelineTotals(BaseModel):
     """Open deals counted, their amounts summed in `currency` (the reporting currency, kam_core.fx)."""
 

@@ -15,23 +15,27 @@ Rules worth knowing:
 
 from collections import defaultdict
 from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, joinedload, object_session
+from sqlalchemy.orm import Session, aliased, joinedload, object_session
 from sqlalchemy.orm.exc import StaleDataError
 
-from kam_core.accounts.access import visible_account
-from kam_core.accounts.models import Account, AccountTeamMember
+from kam_core.accounts.access import require_visible, visible_account
+from kam_core.accounts.models import Account, AccountTeamMember, Product
 from kam_core.actors import Actor
 from kam_core.audit.service import last_changed_by, record
+from kam_core.base import as_date
+from kam_core.enums import Lever
 from kam_core.errors import Conflict, NotFound
 from kam_core.fx.service import Rates, currency_code, load_rates
-from kam_core.opportunities.models import Opportunity, Stage, StageChange
+from kam_core.opportunities.models import LostReason, Opportunity, Stage, StageChange
 from kam_core.opportunities.priority import QUADRANT_ORDER, high_value_threshold, quadrant
 from kam_core.opportunities.schemas import (
+    AccountOpportunities,
     OpportunityView,
     PipelineGroup,
     PipelineTotals,
@@ -41,6 +45,7 @@ from kam_core.opportunities.schemas import (
 from kam_core.people.models import Person
 from kam_core.permissions import Action, may_move_stage, may_see_team, require
 from kam_core.policy import Policy
+from kam_core.sqljson import as_decimal, json_rows, rows_of
 
 CENT = Decimal("0.01")
 # The group of deals with no growth lever, in pipeline breakdowns (here and in the digest).
@@ -51,40 +56,109 @@ def weighted(amount: Decimal, probability: int) -> Decimal:
     return (Decimal(amount) * probability / 100).quantize(CENT)
 
 
-def _in_reporting(opportunity: Opportunity, probability: int, rates: Rates | None) -> dict:
+def _in_reporting(amount: Decimal, currency: str, probability: int, rates: Rates | None) -> dict:
     """The deal's amounts in the reporting currency, where that is not the deal's own (and rates are known)."""
-    if rates is None or currency_code(opportunity.currency) == rates.reporting:
+    if rates is None or currency_code(currency) == rates.reporting:
         return {}
-    rate = rates.rate(opportunity.currency)
+    rate = rates.rate(currency)
     if rate is None:
         return {"reporting_currency": rates.reporting}
-    amount = Decimal(opportunity.amount) * rate
+    amount = Decimal(amount) * rate
     return {"reporting_currency": rates.reporting, "reporting_amount": amount.quantize(CENT),
             "reporting_weighted": (amount * probability / 100).quantize(CENT)}
 
 
+@dataclass(frozen=True)
+class Deal:
+    """What a deal's view reads: from an Opportunity (with its stage, product, owner, lost reason loaded)
+    or from a plain row (one account's deals gathered in one statement, account_opportunities)."""
+    id: int
+    name: str
+    account_id: int
+    account_name: str
+    product_id: int | None
+    product: str | None
+    lever: Lever | None
+    amount: Decimal
+    currency: str
+    stage_id: int
+    stage: str
+    is_open: bool
+    is_won: bool
+    is_lost: bool
+    own_probability: int | None
+    default_probability: int
+    expected_close_date: date | None
+    closed_on: date | None
+    next_step: str | None
+    owner_name: str | None
+    owner_email: str | None
+    lost_reason: str | None
+    lost_note: str | None
+    version: int
+
+    @classmethod
+    def of(cls, opportunity: Opportunity) -> "Deal":
+        stage, owner, product = opportunity.stage, opportunity.owner, opportunity.product
+        return cls(
+            id=opportunity.id, name=opportunity.name, account_id=opportunity.account_id,
+            account_name=opportunity.account.name, product_id=opportunity.product_id,
+            product=product.name if product else None, lever=opportunity.lever, amount=opportunity.amount,
+            currency=opportunity.currency, stage_id=stage.id, stage=stage.name, is_open=stage.is_open,
+            is_won=stage.is_won, is_lost=stage.is_lost, own_probability=opportunity.probability,
+            default_probability=stage.default_probability, expected_close_date=opportunity.expected_close_date,
+            closed_on=opportunity.closed_on, next_step=opportunity.next_step,
+            owner_name=owner.name if owner else None, owner_email=owner.email if owner else None,
+            lost_reason=opportunity.lost_reason.name if opportunity.lost_reason else None,
+            lost_note=opportunity.lost_note, version=opportunity.version)
+
+    @classmethod
+    def of_row(cls, row: dict, *, account_id: int, account_name: str) -> "Deal":
+        """A row of _DEALS as JSON gives it back (kam_core.sqljson): booleans may be 0/1, money a number."""
+        def day(key: str) -> date | None:
+            return None if row[key] is None else as_date(row[key])
+
+        return cls(
+            id=int(row["id"]), name=row["name"], account_id=account_id, account_name=account_name,
+            product_id=row["product_id"], product=row["product"], lever=Lever(row["lever"]) if row["lever"] else None,
+            # As the ORM's Money column gives it: two decimals.
+            amount=as_decimal(row["amount"]).quantize(CENT), currency=row["currency"], stage_id=int(row["stage_id"]),
+            stage=row["stage"], is_open=bool(row["is_open"]), is_won=bool(row["is_won"]), is_lost=bool(row["is_lost"]),
+            own_probability=row["probability"], default_probability=int(row["default_probability"]),
+            expected_close_date=day("expected_close_date"), closed_on=day("closed_on"), next_step=row["next_step"],
+            owner_name=row["owner_name"], owner_email=row["owner_email"], lost_reason=row["lost_reason"],
+            lost_note=row["lost_note"], version=int(row["version"]))
+
+    @property
+    def probability(self) -> int:
+        """The effective probability: the deal's own, else its stage's default."""
+        return self.own_probability if self.own_probability is not None else self.default_probability
+
+
 def view(opportunity: Opportunity, *, high_value: Decimal, policy: Policy, today: date,
          may_move: bool = False, rates: Rates | None = None) -> OpportunityView:
-    stage = opportunity.stage
-    probability = opportunity.effective_probability
-    close = opportunity.expected_close_date
+    return deal_view(Deal.of(opportunity), high_value=high_value, policy=policy, today=today, may_move=may_move,
+                     rates=rates)
+
+
+def deal_view(deal: Deal, *, high_value: Decimal, policy: Policy, today: date,
+              may_move: bool = False, rates: Rates | None = None) -> OpportunityView:
+    probability = deal.probability
+    close = deal.expected_close_date
     days_to_close = (close - today).days if close else None
-    owner = opportunity.owner
     return OpportunityView(
-        id=opportunity.id, name=opportunity.name, account_id=opportunity.account_id,
-        account_name=opportunity.account.name, product=opportunity.product.name if opportunity.product else None,
-        lever=opportunity.lever, amount=opportunity.amount, currency=opportunity.currency, stage=stage.name,
-        stage_id=stage.id, is_open=stage.is_open, probability=probability,
-        weighted_amount=weighted(opportunity.amount, probability), expected_close_date=close,
-        closed_on=opportunity.closed_on, next_step=opportunity.next_step,
-        owner_name=owner.name if owner else None, owner_email=owner.email if owner else None,
-        quadrant=quadrant(probability=probability, amount=opportunity.amount, high_value=high_value,
-                          policy=policy.priority) if stage.is_open else None,
-        version=opportunity.version, days_to_close=days_to_close,
-        overdue=stage.is_open and days_to_close is not None and days_to_close < 0, may_move=may_move,
-        product_id=opportunity.product_id, own_probability=opportunity.probability,
-        lost_reason=opportunity.lost_reason.name if opportunity.lost_reason else None, lost_note=opportunity.lost_note,
-        is_won=stage.is_won, is_lost=stage.is_lost, **_in_reporting(opportunity, probability, rates),
+        id=deal.id, name=deal.name, account_id=deal.account_id, account_name=deal.account_name,
+        product=deal.product, lever=deal.lever, amount=deal.amount, currency=deal.currency, stage=deal.stage,
+        stage_id=deal.stage_id, is_open=deal.is_open, probability=probability,
+        weighted_amount=weighted(deal.amount, probability), expected_close_date=close,
+        closed_on=deal.closed_on, next_step=deal.next_step, owner_name=deal.owner_name, owner_email=deal.owner_email,
+        quadrant=quadrant(probability=probability, amount=deal.amount, high_value=high_value,
+                          policy=policy.priority) if deal.is_open else None,
+        version=deal.version, days_to_close=days_to_close,
+        overdue=deal.is_open and days_to_close is not None and days_to_close < 0, may_move=may_move,
+        product_id=deal.product_id, own_probability=deal.own_probability,
+        lost_reason=deal.lost_reason, lost_note=deal.lost_note,
+        is_won=deal.is_won, is_lost=deal.is_lost, **_in_reporting(deal.amount, deal.currency, probability, rates),
     )
 
 
@@ -107,20 +181,63 @@ def may_move(actor: Actor, opportunity: Opportunity, *, account_team: Collection
     )
 
 
+# Built once: /kam opps runs it on every request. One account with its owner (for the visibility check and
+# who may move its deals), its open deals with their stage, product, owner and lost reason, and its account
+# team's ids, in one statement.
+_ACCOUNT_OWNER, _DEAL_OWNER = aliased(Person), aliased(Person)
+_OPEN_DEALS = (
+    select(Opportunity.id, Opportunity.name, Opportunity.product_id, Product.name.label("product"), Opportunity.lever,
+           Opportunity.amount, Opportunity.currency, Opportunity.stage_id, Stage.name.label("stage"), Stage.is_open,
+           Stage.is_won, Stage.is_lost, Stage.default_probability, Opportunity.probability,
+           Opportunity.expected_close_date, Opportunity.closed_on, Opportunity.next_step, Opportunity.owner_id,
+           _DEAL_OWNER.name.label("owner_name"), _DEAL_OWNER.email.label("owner_email"),
+           _DEAL_OWNER.manager_id.label("owner_manager_id"), LostReason.name.label("lost_reason"),
+           Opportunity.lost_note, Opportunity.version)
+    .join(Stage, Stage.id == Opportunity.stage_id)
+    .outerjoin(Product, Product.id == Opportunity.product_id)
+    .outerjoin(_DEAL_OWNER, _DEAL_OWNER.id == Opportunity.owner_id)
+    .outerjoin(LostReason, LostReason.id == Opportunity.lost_reason_id)
+    .where(Opportunity.account_id == Account.id, Stage.is_open)
+    .order_by(Opportunity.id)
+    .correlate(Account)  # a subquery in FROM (kam_core.sqljson) is not correlated by itself
+)
+_ACCOUNT_DEALS = (
+    select(Account.id, Account.name, Account.owner_id, _ACCOUNT_OWNER.team.label("owner_team"),
+           _ACCOUNT_OWNER.manager_id.label("owner_manager_id"), json_rows(_OPEN_DEALS).label("deals"),
+           json_rows(select(AccountTeamMember.person_id).where(AccountTeamMember.account_id == Account.id)
+                     .correlate(Account)).label("team"))
+    .outerjoin(_ACCOUNT_OWNER, _ACCOUNT_OWNER.id == Account.owner_id)
+    .where(Account.id == bindparam("account_id"))
+)
+
+
+def account_opportunities(session: Session, *, actor: Actor, account_id: int, policy: Policy,
+                          today: date) -> AccountOpportunities:
+    """The account's open deals, act-now first, then by amount: one statement (the high-value threshold and
+    the rates are kept per process, kam_core.changes)."""
+    row = session.execute(_ACCOUNT_DEALS, {"account_id": account_id}).first()
+    if row is None:
+        raise NotFound(what="account", name=str(account_id))
+    require_visible(actor, policy=policy, owner_id=row.owner_id, owner_team=row.owner_team,
+                    owner_manager_id=row.owner_manager_id)
+    team = {int(member["person_id"]) for member in rows_of(row.team)}
+    high_value = high_value_threshold(session, policy.priority)
+    rates = load_rates(session, reporting=policy.reporting_currency)
+    views = []
+    for deal_row in rows_of(row.deals):
+        deal = Deal.of_row(deal_row, account_id=row.id, account_name=row.name)
+        allowed = may_move_stage(actor, owner_id=deal_row["owner_id"], owner_manager_id=deal_row["owner_manager_id"],
+                                 account_owner_id=row.owner_id, account_owner_manager_id=row.owner_manager_id,
+                                 account_team_ids=team)
+        views.append(deal_view(deal, high_value=high_value, policy=policy, today=today, may_move=allowed, rates=rates))
+    views.sort(key=lambda v: (QUADRANT_ORDER[v.quadrant], -v.amount, v.id))
+    return AccountOpportunities(account_id=row.id, account_name=row.name, deals=views)
+
+
 def open_opportunities(session: Session, *, actor: Actor, account_id: int, policy: Policy,
                        today: date) -> list[OpportunityView]:
     """The account's open deals, act-now first, then by amount."""
-    visible_account(session, actor=actor, account_id=account_id, policy=policy)
-    rows = session.scalars(
-        select(Opportunity).join(Opportunity.stage).where(Opportunity.account_id == account_id, Stage.is_open)
-        .options(joinedload(Opportunity.owner), joinedload(Opportunity.account).joinedload(Account.owner))
-    ).unique()
-    high_value = high_value_threshold(session, policy.priority)
-    team = account_team_ids(session, account_id)
-    rates = load_rates(session, reporting=policy.reporting_currency)
-    views = [view(o, high_value=high_value, policy=policy, today=today, may_move=may_move(actor, o, account_team=team),
-                  rates=rates) for o in rows]
-    return sorted(views, key=lambda v: (QUADRANT_ORDER[v.quadrant], -v.amount, v.id))
+    return account_opportunities(session, actor=actor, account_id=account_id, policy=policy, today=today).deals
 
 
 def pipeline_of(views: list[OpportunityView], *, reporting: str) -> PipelineTotals:
@@ -151,9 +268,9 @@ def opportunity_detail(session: Session, *, actor: Actor, opportunity_id: int, p
                 rates=load_rates(session, reporting=policy.reporting_currency))
 
 
-def _pipeline_columns():
+def pipeline_columns():
     """Grouped by currency too (the callers add Opportunity.currency to their GROUP BY): each group is
-    converted to the reporting currency at its rate (_totals)."""
+    converted to the reporting currency at its rate (pipeline_cell)."""
     probability = func.coalesce(Opportunity.probability, Stage.default_probability)
     return (
         Opportunity.currency,
@@ -163,7 +280,7 @@ def _pipeline_columns():
     )
 
 
-def _totals(row, rates: Rates) -> PipelineTotals:
+def pipeline_cell(row, rates: Rates) -> PipelineTotals:
     """One group of deals in one currency, in the reporting currency; without a rate its amounts are left
     out and the deals counted in `excluded`."""
     code = currency_code(row.currency)
@@ -179,7 +296,7 @@ def _totals(row, rates: Rates) -> PipelineTotals:
 
 # Built once: every account card runs it (see kam_core/accounts/service.py).
 _PIPELINE_BY_ACCOUNT = (
-    select(Opportunity.account_id, *_pipeline_columns()).join(Stage, Stage.id == Opportunity.stage_id)
+    select(Opportunity.account_id, *pipeline_columns()).join(Stage, Stage.id == Opportunity.stage_id)
     .where(Stage.is_open, Opportunity.account_id.in_(bindparam("account_ids", expanding=True)))
     .group_by(Opportunity.account_id, Opportunity.currency)
 )
@@ -195,7 +312,7 @@ def pipeline_by_account(session: Session, account_ids: list[int], *,
         return result
     rows = session.execute(_PIPELINE_BY_ACCOUNT, {"account_ids": list(account_ids)})
     for row in rows:
-        result[row.account_id].add(_totals(row, rates))
+        result[row.account_id].add(pipeline_cell(row, rates))
     return result
 
 
@@ -291,7 +408,7 @@ def team_pipeline(session: Session, *, actor: Actor, manager_id: int, policy: Po
         select(Person).where((Person.manager_id == manager_id) | (Person.id == manager_id)).order_by(Person.name)
     ).all()
     rows = session.execute(
-        select(Opportunity.owner_id, Opportunity.stage_id, Opportunity.lever, *_pipeline_columns())
+        select(Opportunity.owner_id, Opportunity.stage_id, Opportunity.lever, *pipeline_columns())
         .join(Stage, Stage.id == Opportunity.stage_id)
         .where(Stage.is_open, Opportunity.owner_id.in_([p.id for p in team]))
         .group_by(Opportunity.owner_id, Opportunity.stage_id, Opportunity.lever, Opportunity.currency)
@@ -307,7 +424,7 @@ def team_pipeline(session: Session, *, actor: Actor, manager_id: int, policy: Po
     by_rep: dict[int, PipelineTotals] = {p.id: empty() for p in team}
     totals = empty()
     for row in rows:
-        cell = _totals(row, rates)
+        cell = pipeline_cell(row, rates)
         for bucket in (by_stage[row.stage_id], by_lever[row.lever.value if row.lever else NO_LEVER],
                        by_rep[row.owner_id], totals):
             bucket.add(cell)

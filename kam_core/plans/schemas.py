@@ -75,6 +75,16 @@ class ReviewView(BaseModel):
 PlanStatusView.model_rebuild()
 
 
+class AccountPlanView(BaseModel):
+    """/kam plan: the account and its current plan; None when it has none (then `may_create` says whether
+    the viewer may write one)."""
+    account_id: int
+    account_name: str
+    tier: Tier
+    may_create: bool
+    plan: PlanStatusView | None = None
+
+
 class PlanChanges(BaseModel):
     """The plan's parts to change: only the fields set (`model_fields_set`) change; None clears one."""
     period_start: date | None = None
