@@ -8,7 +8,8 @@ import typer
 
 from bot.cli.common import DatabaseOption
 
-app = typer.Typer(no_args_is_help=True, help="Measure the bot: account name resolution, end-to-end commands.")
+app = typer.Typer(no_args_is_help=True, help="Measure the bot: account name resolution, end-to-end commands; "
+                                                "compare two runs.")
 
 
 @app.command()
@@ -69,21 +70,69 @@ def all_(
                                              "is filled with the scale's demo data) instead of a temporary one."),
     out: Path | None = typer.Option(None, "--out", help="Also write the figures under \"## Commands\" in this "
                                                         "markdown file (e.g. docs/benchmarks.md)."),
+    json_file: Path | None = typer.Option(None, "--json", help="Also write the run's figures to this JSON file "
+                                                               "(for `kam bench compare`)."),
 ) -> None:
-    """End-to-end /kam latency through gunicorn, the bolt floor both ways, throughput and a worker's peak memory."""
+    """End-to-end /kam latency through gunicorn, the bolt floor both ways, throughput, a worker's peak memory
+    and the SQL statements of each command."""
     if scale not in ("small", "large") or backend not in ("sqlite", "postgres"):
         typer.echo("kam bench all: --scale is small or large, --backend sqlite or postgres.", err=True)
         raise typer.Exit(2)
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # benchmarks/ sits beside bot/, not installed
-    try:
-        from benchmarks.commands import run, write_section
-    except ImportError:
-        typer.echo("kam bench all: run it from a checkout of the repository (benchmarks/ is not installed).", err=True)
-        raise typer.Exit(2) from None
-    report = run(scale=scale, backend=backend, requests=requests, database_url=database,
-                 progress=lambda line: typer.echo(line, err=True), command_line=" ".join(["kam", *sys.argv[1:]]))
+    commands = _benchmarks("all")
+    report = commands.run(scale=scale, backend=backend, requests=requests, database_url=database,
+                          progress=lambda line: typer.echo(line, err=True),
+                          command_line=" ".join(["kam", *sys.argv[1:]]))
     typer.echo(report.markdown())
     if out:
-        write_section(out, report)
+        commands.write_section(out, report)
+    if json_file:
+        commands.write_json(json_file, report)
     if report.errors:
         raise typer.Exit(1)
+
+
+@app.command()
+def compare(
+    before: Path = typer.Argument(..., help="The earlier run: a file `kam bench all --json` wrote, or a markdown "
+                                            "file `--out` wrote (e.g. docs/benchmarks.md; with --scale, --backend)."),
+    after: Path = typer.Argument(..., help="The later run, the same way."),
+    scale: str = typer.Option("large", "--scale", help="Of a markdown file, the run of this scale (small or large)."),
+    backend: str = typer.Option("postgres", "--backend", help="Of a markdown file, the run on this back end "
+                                                              "(sqlite or postgres)."),
+) -> None:
+    """A markdown table of two runs' figures: before, after and after / before (e.g. for docs/benchmarks.md)."""
+    if scale not in ("small", "large") or backend not in ("sqlite", "postgres"):
+        typer.echo("kam bench compare: --scale is small or large, --backend sqlite or postgres.", err=True)
+        raise typer.Exit(2)
+    commands = _benchmarks("compare")
+    runs = []
+    for path in (before, after):
+        try:
+            text = path.read_text()
+            if path.suffix == ".md":
+                run = commands.run_of_markdown(text, scale, "postgresql" if backend == "postgres" else backend)
+            else:
+                run = json.loads(text)
+        except OSError as error:
+            run = error
+        except ValueError:  # not JSON, or no such run in the markdown
+            run = None
+        if not isinstance(run, dict) or not isinstance(run.get("figures"), dict):
+            what = (f"no run of the {scale} scale on {backend} under \"## Commands\"" if path.suffix == ".md"
+                    else "not a file `kam bench all --json` wrote")
+            typer.echo(f"kam bench compare: {path}: {run if isinstance(run, OSError) else what}.", err=True)
+            raise typer.Exit(2)
+        runs.append(run)
+    typer.echo(commands.compare(*runs))
+
+
+def _benchmarks(command: str):
+    """benchmarks.commands, which sits beside bot/ in a checkout and is not installed."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    try:
+        from benchmarks import commands
+    except ImportError:
+        typer.echo(f"kam bench {command}: run it from a checkout of the repository (benchmarks/ is not installed).",
+                   err=True)
+        raise typer.Exit(2) from None
+    return commands
