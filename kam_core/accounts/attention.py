@@ -15,12 +15,13 @@ account gone quiet, always lead.
 
 "Mine" is every account the actor owns or is on the account team of; "team" adds the accounts owned
 by the people who report to the actor. Paging is on the ranked list in memory: the rank needs every
-account's last touch, overdue follow-ups and plan health (assessed in Python), which come in a fixed
-number of grouped statements whatever the size of the book, and a book is small (tens of accounts for
+account's last touch, overdue follow-ups and plan health (assessed in Python), which come in one
+statement whatever the size of the book, and a book is small (tens of accounts for
 a rep, a few hundred for a manager's team). Each page is ranked afresh from the data as it is now.
 """
 
 from datetime import date
+from typing import NamedTuple
 
 from sqlalchemy import bindparam, func, select, union
 from sqlalchemy.orm import Session
@@ -28,12 +29,15 @@ from sqlalchemy.orm import Session
 from kam_core.accounts.models import Account, AccountTeamMember
 from kam_core.accounts.schemas import AttentionItem, AttentionPage, AttentionScope
 from kam_core.actors import Actor
-from kam_core.enums import FollowUpStatus, PlanHealth, Role, Tier
+from kam_core.base import as_date
+from kam_core.enums import ActionStatus, FollowUpStatus, PlanHealth, Role, Tier
 from kam_core.interactions.models import FollowUp, Interaction
 from kam_core.people.models import Person
-from kam_core.plans.service import plan_health_by_account
+from kam_core.plans.health import assess
+from kam_core.plans.models import AccountPlan, PlanAction, PlanObjective
+from kam_core.plans.service import PlanFacts, current_plan
 from kam_core.policy import Policy
-from kam_core.base import as_date
+from kam_core.sqljson import as_datetime, as_decimal, json_rows, rows_of
 
 PAGE_SIZE = 10
 TIER_ORDER = [Tier.key, Tier.important, Tier.general]
@@ -45,18 +49,45 @@ _OWNED = select(Account.id).where(Account.owner_id == bindparam("person_id"))
 _ON_TEAM = select(AccountTeamMember.account_id).where(AccountTeamMember.person_id == bindparam("person_id"))
 _OWNED_BY_REPORTS = (select(Account.id).join(Person, Person.id == Account.owner_id)
                      .where(Person.manager_id == bindparam("person_id")))
-_COLUMNS = (select(Account.id, Account.name, Account.computed_tier, Account.tier_override,
-                   Person.name.label("owner_name"))
-            .outerjoin(Person, Person.id == Account.owner_id))
-_MINE = _COLUMNS.where(Account.id.in_(union(_OWNED, _ON_TEAM)))
-_TEAM = _COLUMNS.where(Account.id.in_(union(_OWNED, _ON_TEAM, _OWNED_BY_REPORTS)))
 _REPORTS = select(func.count()).select_from(Person).where(Person.manager_id == bindparam("person_id"))
-_LAST_TOUCHES = (select(Interaction.account_id, func.max(Interaction.occurred_at))
-                 .where(Interaction.account_id.in_(bindparam("ids", expanding=True))).group_by(Interaction.account_id))
-_OVERDUE = (select(FollowUp.account_id, func.count(), func.min(FollowUp.due_on))
-            .where(FollowUp.account_id.in_(bindparam("ids", expanding=True)), FollowUp.status == FollowUpStatus.open,
-                   FollowUp.due_on < bindparam("today"))
-            .group_by(FollowUp.account_id))
+# One statement for the whole book: a row per account with what the rank reads of it, the last touch and
+# the overdue follow-ups as correlated subqueries (index lookups), the plans with their objectives and
+# actions as JSON (kam_core.sqljson: a subquery in FROM is correlated explicitly), nested so that an
+# account without a plan costs one lookup; the current plan is picked and judged in Python (plans.service).
+_OVERDUE = (FollowUp.account_id == Account.id, FollowUp.status == FollowUpStatus.open,
+            FollowUp.due_on < bindparam("today"))
+_COLUMNS = (select(
+    Account.id, Account.name, Account.computed_tier, Account.tier_override, Person.name.label("owner_name"),
+    select(func.max(Interaction.occurred_at)).where(Interaction.account_id == Account.id)
+    .scalar_subquery().label("last_touch"),
+    select(func.count()).select_from(FollowUp).where(*_OVERDUE).scalar_subquery().label("overdue"),
+    select(func.min(FollowUp.due_on)).where(*_OVERDUE).scalar_subquery().label("oldest_due"),
+    json_rows(select(
+        AccountPlan.id, AccountPlan.period_start, AccountPlan.period_end, AccountPlan.last_reviewed_at,
+        json_rows(select(PlanObjective.description, PlanObjective.target, PlanObjective.actual, PlanObjective.unit)
+                  .where(PlanObjective.plan_id == AccountPlan.id).order_by(PlanObjective.id)
+                  .correlate(AccountPlan)).label("objectives"),
+        json_rows(select(PlanAction.status, PlanAction.due_date).where(PlanAction.plan_id == AccountPlan.id)
+                  .correlate(AccountPlan)).label("actions"),
+    ).where(AccountPlan.account_id == Account.id).correlate(Account)).label("plans"),
+).outerjoin(Person, Person.id == Account.owner_id))
+_MINE = _COLUMNS.where(Account.id.in_(union(_OWNED, _ON_TEAM)))
+# The count of the manager's reports rides along on every row (uncorrelated, so computed once; not
+# correlated to the owner's row either, whose table it shares).
+_TEAM = (_COLUMNS.add_columns(_REPORTS.correlate(None).scalar_subquery().label("reports"))
+         .where(Account.id.in_(union(_OWNED, _ON_TEAM, _OWNED_BY_REPORTS))))
+
+
+class _Objective(NamedTuple):
+    description: str
+    target: object
+    actual: object
+    unit: str | None
+
+
+class _Action(NamedTuple):
+    status: ActionStatus
+    due_date: date | None
 
 
 def leads_a_team(actor: Actor) -> bool:
@@ -67,32 +98,47 @@ def leads_a_team(actor: Actor) -> bool:
 def my_accounts(session: Session, *, actor: Actor, policy: Policy, today: date,
                 limit: int | None = PAGE_SIZE) -> list[AttentionItem]:
     """The accounts the actor owns or is on the team of, ranked (the rule above); the first `limit`."""
-    return _ranked(session, session.execute(_MINE, {"person_id": actor.person_id}).all(), policy, today)[:limit]
+    rows = session.execute(_MINE, {"person_id": actor.person_id, "today": today}).all()
+    return _ranked(rows, policy, today)[:limit]
 
 
 def attention_page(session: Session, *, actor: Actor, policy: Policy, today: date,
                    scope: AttentionScope = AttentionScope.mine, offset: int = 0,
                    page_size: int = PAGE_SIZE) -> AttentionPage:
     """`page_size` accounts of the ranked list from `offset`; past the end, the last page."""
-    query = _TEAM if scope == AttentionScope.team else _MINE
-    ranked = _ranked(session, session.execute(query, {"person_id": actor.person_id}).all(), policy, today)
+    team = scope == AttentionScope.team
+    rows = session.execute(_TEAM if team else _MINE, {"person_id": actor.person_id, "today": today}).all()
+    ranked = _ranked(rows, policy, today)
     page_size = max(1, page_size)
     offset = min(max(0, offset), max(0, (len(ranked) - 1) // page_size * page_size))
-    reports = session.scalar(_REPORTS, {"person_id": actor.person_id}) if scope == AttentionScope.team else None
+    reports = None
+    if team:  # on every row; a manager without a single account asks for it on its own
+        reports = rows[0].reports if rows else session.scalar(_REPORTS, {"person_id": actor.person_id})
     return AttentionPage(scope=scope, items=ranked[offset:offset + page_size], offset=offset, page_size=page_size,
                          total=len(ranked), needing_attention=sum(1 for i in ranked if i.band < 3), reports=reports)
 
 
-def _ranked(session: Session, accounts, policy: Policy, today: date) -> list[AttentionItem]:
-    ids = [a.id for a in accounts]
-    if not ids:
-        return []
-    last_touch = dict(session.execute(_LAST_TOUCHES, {"ids": ids}).all())
-    overdue = {row[0]: (row[1], row[2]) for row in session.execute(_OVERDUE, {"ids": ids, "today": today})}
-    plans = plan_health_by_account(session, ids, policy=policy, today=today)
-    items = [_item(a, last_touch.get(a.id), overdue.get(a.id), plans.get(a.id), policy, today) for a in accounts]
+def _ranked(rows, policy: Policy, today: date) -> list[AttentionItem]:
+    items = [_item(row, row.last_touch, (row.overdue, row.oldest_due) if row.overdue else None,
+                   _plan_health(row, policy, today), policy, today) for row in rows]
     items.sort(key=_rank)
     return items
+
+
+def _plan_health(row, policy: Policy, today: date):
+    """The health of the account's current plan (plans.service.current_plan), None without a plan."""
+    found = {p["id"]: p for p in rows_of(row.plans)}
+    plan = current_plan((PlanFacts(id=p["id"], account_id=row.id, period_start=as_date(p["period_start"]),
+                                   period_end=as_date(p["period_end"]),
+                                   last_reviewed_at=as_datetime(p["last_reviewed_at"])) for p in found.values()),
+                        today)
+    if plan is None:
+        return None
+    plan.objectives.extend(_Objective(o["description"], as_decimal(o["target"]), as_decimal(o["actual"]), o["unit"])
+                           for o in rows_of(found[plan.id]["objectives"]))
+    plan.actions.extend(_Action(ActionStatus(a["status"]), as_date(a["due_date"]) if a["due_date"] else None)
+                        for a in rows_of(found[plan.id]["actions"]))
+    return assess(plan, today=today, policy=policy.plan_health)
 
 
 def _rank(item: AttentionItem) -> tuple:

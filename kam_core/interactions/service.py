@@ -4,22 +4,25 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import bindparam, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, aliased, joinedload
 
-from kam_core.accounts.access import visible_account
-from kam_core.accounts.models import Contact
+from kam_core.accounts.access import require_visible, visible_account
+from kam_core.accounts.models import Account, Contact
 from kam_core.actors import Actor
 from kam_core.audit.models import AuditEntry
 from kam_core.audit.service import record
+from kam_core.base import as_date
 from kam_core.clock import utcnow
 from kam_core.enums import FollowUpStatus, InteractionKind, Sentiment, Source
 from kam_core.errors import AlreadyRemoved, Conflict, Forbidden, Invalid, InvalidInput, NotFound, TextTooLong
-from kam_core.interactions.models import MAX_TEXT, FollowUp, Interaction
+from kam_core.interactions.models import MAX_TEXT, FollowUp, Interaction, interaction_contacts
 from kam_core.interactions.schemas import ContactChoice, FollowUpView, InteractionView, LogTarget
+from kam_core.people.models import Person
 from kam_core.permissions import Action, may_change_follow_up, require
 from kam_core.policy import Policy
+from kam_core.sqljson import json_row, row_of
 
 
 # Sanity limits for dates people type or pick: past these, it is a typo (2062 for 2026), not a plan.
@@ -103,8 +106,11 @@ def log_interaction(
     the stored one) and, with a follow-up date, the follow-up task. `today` is
     the author's local date (defaults to UTC's), against which dates are checked
     (check_log's rules): a problem is raised as it is, several as Invalid."""
-    if idempotency_key and (stored := _by_key(session, idempotency_key)):
-        return _view(stored, created=False)
+    target = session.execute(_TARGET, {"account_id": account_id, "key": idempotency_key,
+                                       "author_id": actor.person_id}).first()
+    stored_id = target.stored_id if target else _key_id(session, idempotency_key)
+    if stored_id is not None:
+        return _stored_view(session, stored_id)
     text = note_text(text)
     next_step = next_step.replace("\x00", "") if next_step else next_step
     now = now or utcnow()
@@ -113,36 +119,104 @@ def log_interaction(
                          follow_up_on=follow_up_on, today=today or now.date(), ahead=occurred_at > now)
     if problems:
         raise problems[0] if len(problems) == 1 else Invalid(problems)
-    account = visible_account(session, actor=actor, account_id=account_id, policy=policy,
-                              action=Action.log_interaction)
-    contacts = _contacts_of(session, account.id, contact_ids)
-    interaction = Interaction(
-        account_id=account.id, kind=kind, occurred_at=occurred_at, author_id=actor.person_id, text=text,
+    if target is None:
+        raise NotFound(what="account", name=str(account_id))
+    require_visible(actor, policy=policy, owner_id=target.owner_id, owner_team=target.owner_team,
+                    owner_manager_id=target.owner_manager_id, action=Action.log_interaction)
+    contacts = _contacts_of(session, target.id, contact_ids)
+    # No savepoint: a key already stored (a retry that raced this one, which PostgreSQL waits for) makes
+    # the insert do nothing rather than fail, and the note stored under it is the answer.
+    interaction_id = session.execute(_insert_once(session).values(
+        account_id=target.id, kind=kind, occurred_at=occurred_at, author_id=actor.person_id, text=text,
         sentiment=sentiment, next_step=next_step, follow_up_on=follow_up_on, source=source, permalink=permalink,
-        idempotency_key=idempotency_key, created_at=now, contacts=contacts,
-    )
+        idempotency_key=idempotency_key, created_at=now)).scalar()
+    if interaction_id is None:
+        stored_id = _key_id(session, idempotency_key)
+        if stored_id is None:  # stored and taken back (Undo) between the two statements
+            raise Conflict(what="note", changed_by="someone")
+        return _stored_view(session, stored_id)
+    if contacts:
+        session.execute(insert(interaction_contacts), [{"interaction_id": interaction_id, "contact_id": c.id}
+                                                        for c in contacts])
+    touched = [c for c in contacts if c.last_contacted_at is None or c.last_contacted_at < occurred_at]
+    for contact in touched:
+        contact.last_contacted_at = occurred_at
+    if touched:
+        session.flush()
     follow_up = None
     if follow_up_on:
-        follow_up = FollowUp(owner_id=actor.person_id or account.owner_id, account_id=account.id,
-                             opportunity_id=opportunity_id, interaction=interaction,
-                             title=next_step or follow_up_title or f"Follow up on the {kind.value}", due_on=follow_up_on)
-    for contact in contacts:
-        if contact.last_contacted_at is None or contact.last_contacted_at < occurred_at:
-            contact.last_contacted_at = occurred_at
-    try:
-        with session.begin_nested():
-            session.add(interaction)
-            if follow_up:
-                session.add(follow_up)
-            session.flush()
-    except IntegrityError:
-        # A concurrent retry with the same key won the race: return its row.
-        if idempotency_key and (stored := _by_key(session, idempotency_key)):
-            return _view(stored, created=False)
-        raise
-    record(session, actor=actor, action="log_interaction", entity="interaction", entity_id=interaction.id,
-           changes={"account_id": account.id, "kind": kind, "source": source, "follow_up_on": follow_up_on})
-    return _view(interaction, follow_up=follow_up)
+        title = next_step or follow_up_title or f"Follow up on the {kind.value}"
+        follow_up_id = session.execute(insert(_FOLLOW_UPS).values(
+            owner_id=actor.person_id or target.owner_id, account_id=target.id, opportunity_id=opportunity_id,
+            interaction_id=interaction_id, title=title, due_on=follow_up_on).returning(_FOLLOW_UPS.c.id)).scalar_one()
+        follow_up = FollowUpView(id=follow_up_id, account_id=target.id, account_name=target.name, title=title,
+                                 due_on=follow_up_on, status=FollowUpStatus.open, version=1,
+                                 owner_name=target.author_name if actor.person_id else target.owner_name)
+    record(session, actor=actor, action="log_interaction", entity="interaction", entity_id=interaction_id,
+           changes={"account_id": target.id, "kind": kind, "source": source, "follow_up_on": follow_up_on})
+    return InteractionView(
+        id=interaction_id, account_id=target.id, account_name=target.name, kind=kind, occurred_at=occurred_at,
+        author_name=target.author_name, text=text, sentiment=sentiment, next_step=next_step, source=source,
+        follow_up=follow_up)
+
+
+# What logging a note reads, in one statement: the account with what its visibility check needs, the
+# author's name, and the note already stored under the submission's key (a retry or a double tap), if any.
+_Owner = aliased(Person, name="owner")
+_Author = aliased(Person, name="author")
+_TARGET = (select(Account.id, Account.name, Account.owner_id, _Owner.name.label("owner_name"),
+                  _Owner.team.label("owner_team"), _Owner.manager_id.label("owner_manager_id"),
+                  select(_Author.name).where(_Author.id == bindparam("author_id")).scalar_subquery()
+                  .label("author_name"),
+                  select(Interaction.id).where(Interaction.idempotency_key == bindparam("key")).scalar_subquery()
+                  .label("stored_id"))
+           .outerjoin(_Owner, _Owner.id == Account.owner_id).where(Account.id == bindparam("account_id")))
+_KEY = select(Interaction.id).where(Interaction.idempotency_key == bindparam("key"))
+# Written as plain rows (Core): nothing of the new note is read back as an ORM object.
+_INTERACTIONS, _FOLLOW_UPS = Interaction.__table__, FollowUp.__table__
+
+
+def _key_id(session: Session, key: str | None) -> int | None:
+    return session.scalar(_KEY, {"key": key}) if key else None
+
+
+def _insert_once(session: Session):
+    """INSERT INTO interactions ... ON CONFLICT (idempotency_key) DO NOTHING RETURNING id: no id when the
+    key is stored already."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    return (dialect.insert(_INTERACTIONS).on_conflict_do_nothing(index_elements=[_INTERACTIONS.c.idempotency_key])
+            .returning(_INTERACTIONS.c.id))
+
+
+# A note stored before, as log_interaction answers it, in one statement.
+_FollowUpAccount = aliased(Account)
+_FollowUpOwner = aliased(Person)
+_STORED = (select(Interaction.id, Interaction.account_id, Account.name.label("account_name"), Interaction.kind,
+                  Interaction.occurred_at, _Author.name.label("author_name"), Interaction.text, Interaction.sentiment,
+                  Interaction.next_step, Interaction.source, Interaction.follow_up_on,
+                  json_row(select(FollowUp.id, FollowUp.account_id, _FollowUpAccount.name.label("account_name"),
+                                  FollowUp.title, FollowUp.due_on, FollowUp.status,
+                                  _FollowUpOwner.name.label("owner_name"), FollowUp.version)
+                           .join(_FollowUpAccount, _FollowUpAccount.id == FollowUp.account_id)
+                           .outerjoin(_FollowUpOwner, _FollowUpOwner.id == FollowUp.owner_id)
+                           .where(FollowUp.interaction_id == Interaction.id).order_by(FollowUp.id)
+                           .correlate(Interaction)).label("follow_up"))
+           .join(Account, Account.id == Interaction.account_id).outerjoin(_Author, _Author.id == Interaction.author_id)
+           .where(Interaction.id == bindparam("id")))
+
+
+def _stored_view(session: Session, interaction_id: int) -> InteractionView:
+    row = session.execute(_STORED, {"id": interaction_id}).one()
+    follow_up = row_of(row.follow_up) if row.follow_up_on else None
+    return InteractionView(
+        id=row.id, account_id=row.account_id, account_name=row.account_name, kind=row.kind,
+        occurred_at=row.occurred_at, author_name=row.author_name, text=row.text, sentiment=row.sentiment,
+        next_step=row.next_step, source=row.source, created=False,
+        follow_up=FollowUpView(id=follow_up["id"], account_id=follow_up["account_id"],
+                               account_name=follow_up["account_name"], title=follow_up["title"],
+                               due_on=as_date(follow_up["due_on"]), status=FollowUpStatus(follow_up["status"]),
+                               owner_name=follow_up["owner_name"], version=follow_up["version"])
+        if follow_up else None)
 
 
 def open_follow_ups(session: Session, *, actor: Actor, due_by: date | None = None) -> list[FollowUpView]:
@@ -203,10 +277,6 @@ def follow_up_view(f: FollowUp) -> FollowUpView:
     return FollowUpView(id=f.id, account_id=f.account_id, account_name=f.account.name, title=f.title,
                         due_on=f.due_on, status=f.status, owner_name=f.owner.name if f.owner else None,
                         version=f.version)
-
-
-def _by_key(session: Session, key: str) -> Interaction | None:
-    return session.scalar(select(Interaction).where(Interaction.idempotency_key == key))
 
 
 def _contacts_of(session: Session, account_id: int, contact_ids: Sequence[int]) -> list[Contact]:
