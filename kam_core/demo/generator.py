@@ -2,9 +2,9 @@
 
 The same seed (and the same day) gives the same data: every choice comes from one
 random.Random(seed), consumed in a fixed order; dates are relative to today so the
-demo always looks current. Rows go in with Core bulk inserts and ids chosen here
-(kam_core.demo.writer), so even 100,000 accounts and a million interactions take
-no round trip per row.
+demo always looks current. Rows go in with ids chosen here (kam_core.demo.writer),
+by bulk inserts on SQLite and by COPY on PostgreSQL, so even 100,000 accounts and a
+million interactions take no round trip per row; both back ends get the same rows.
 
 A demo replaces the database's contents (all but the pipeline stages). Unless forced,
 it refuses a database holding anything it did not write itself: data from elsewhere,
@@ -25,14 +25,13 @@ from kam_core.actors import Actor
 from kam_core.audit.service import record
 from kam_core.changes import bump_all
 from kam_core.clock import utcnow
-from kam_core.db import refresh_statistics
 from kam_core.demo import names, phrases
 from kam_core.demo.accounts import AccountSeed, plan_accounts, write_accounts
 from kam_core.demo.activity import write_activity
 from kam_core.demo.context import Context, StageInfo, Staff
 from kam_core.demo.schemas import DemoReport, DemoSize, DemoUser
 from kam_core.demo.guard import DemoWouldReplace, found_since_demo, snapshot
-from kam_core.demo.writer import DEMO_ACTION, BulkWriter, data_tables, holds_data, wipe
+from kam_core.demo.writer import DEMO_ACTION, BulkWriter, analyze, data_tables, holds_data, wipe
 from kam_core.enums import AccountStatus, Role, Tier
 from kam_core.errors import InvalidInput
 from kam_core.opportunities.models import Stage
@@ -74,23 +73,23 @@ def generate_demo(session: Session, *, actor: Actor, policy: Policy, size: DemoS
     writer = BulkWriter(session, data_tables())
     ctx = Context(rng=random.Random(seed), today=today or utcnow().date(), writer=writer, policy=policy)
     _load_stages(session, ctx)
-    users = _people(ctx, size)
-    _products(ctx)
-    seeds = plan_accounts(ctx, size.accounts)
-    write_accounts(ctx, seeds)
-    touches = _share_out(ctx, seeds, size.interactions, TOUCH_WEIGHT, minimum_for_featured=1)
-    deals = _share_out(ctx, seeds, size.opportunities, DEAL_WEIGHT, minimum_for_featured=0)
-    with tally("interactions", total=size.interactions) as told_interactions, \
-            tally("opportunities", total=size.opportunities) as told_opportunities:
-        for account, interactions, opportunities in zip(seeds, touches, deals, strict=True):
-            write_activity(ctx, account, interactions, opportunities)
-            told_interactions.add(interactions)
-            told_opportunities.add(opportunities)
-    writer.flush()
+    with writer.loading():  # no statement of the session's own inside: the writer may be using it
+        users = _people(ctx, size)
+        _products(ctx)
+        seeds = plan_accounts(ctx, size.accounts)
+        write_accounts(ctx, seeds)
+        touches = _share_out(ctx, seeds, size.interactions, TOUCH_WEIGHT, minimum_for_featured=1)
+        deals = _share_out(ctx, seeds, size.opportunities, DEAL_WEIGHT, minimum_for_featured=0)
+        with tally("interactions", total=size.interactions) as told_interactions, \
+                tally("opportunities", total=size.opportunities) as told_opportunities:
+            for account, interactions, opportunities in zip(seeds, touches, deals, strict=True):
+                write_activity(ctx, account, interactions, opportunities)
+                told_interactions.add(interactions)
+                told_opportunities.add(opportunities)
     writer.sync_sequences()
     bump_all(session)  # bulk inserts bypass the ORM hook that would do it
     with step("statistics"):
-        refresh_statistics(session)
+        analyze(session, writer.order)
     with step("tiers"):
         tiers = recompute_tiers(session, policy=policy, actor=actor, now=utcnow())
         session.flush()
