@@ -36,7 +36,9 @@ Handler = Callable[[Kam, Command, Asked], Message | None]  # None: the answer we
 class Route:
     verb: Verb
     handler: Handler
-    read_only: bool = False  # only reads: on SQLite it never waits for writers
+    # Only reads: on SQLite it then never waits for writers. Or, for a verb whose subcommands differ,
+    # whether this command only reads (`/kam plan Acme` reads, `/kam plan Acme objective usage 45` writes).
+    read_only: bool | Callable[[Command], bool] = False
     keeps_text: bool = False  # what was typed comes back whole with any failure (a note)
 
 
@@ -60,4 +62,5 @@ def answer(route: Route | None, cmd: Command, asked: Asked) -> Message | None:
         return help_message()
     with keeping(cmd.text if route.keeps_text else ""):
         return as_user(asked.runtime, asked.command["user_id"], asked.client,
-                       lambda kam: route.handler(kam, cmd, asked), read_only=route.read_only)
+                       lambda kam: route.handler(kam, cmd, asked),
+                       read_only=route.read_only(cmd) if callable(route.read_only) else route.read_only)

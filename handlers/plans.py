@@ -25,7 +25,6 @@ from handlers.session import Kam, as_user
 from kam_core.accounts.access import search_visible
 from kam_core.accounts.resolver.resolve import Outcome
 from kam_core.plans.editing import parse_amount, set_objective_actual
-from kam_core.plans.schemas import PlanStatusView
 from kam_core.plans.service import complete_action, plan_status
 from templates import piece
 
@@ -39,13 +38,8 @@ def show_plan(kam: Kam, cmd: Command, asked: Asked) -> Message | None:
     account_id = resolve_account(kam, ask.account, then=ActionId.show_plan, verb="plan")
     if ask.verb == PlanVerb.objective:
         actual = parse_amount(ask.amount, field="actual")
-
-        def write(writer: Kam) -> PlanStatusView:
-            return set_objective_actual(writer.session, actor=writer.actor, account_id=account_id, words=ask.words,
-                                        actual=actual, now=writer.now, today=writer.today, policy=writer.policy)
-
-        # The command's own unit of work only reads; the one subcommand that writes has a writing one.
-        plan = as_user(asked.runtime, asked.command["user_id"], asked.client, write)
+        plan = set_objective_actual(kam.session, actor=kam.actor, account_id=account_id, words=ask.words,
+                                    actual=actual, now=kam.now, today=kam.today, policy=kam.policy)
         return shown_plan(kam, plan, piece(T, "saved", what="actual"))
     if ask.verb == PlanVerb.show:
         return plan_for(kam, account_id)
@@ -71,9 +65,12 @@ def names_an_account(kam: Kam, text: str, ask: PlanAsk) -> bool:
     return result.outcome == Outcome.match and keyword in result.best.name.lower().split()
 
 
-# Read-only: showing a plan (the card's Plan button too) never waits for writers on SQLite;
-# `/kam plan Acme objective usage 45` writes in a unit of work of its own (show_plan).
-COMMANDS = (Route(Verb.plan, show_plan, read_only=True),)
+def only_reads(cmd: Command) -> bool:
+    """Showing a plan never waits for writers on SQLite; `/kam plan Acme objective usage 45` writes."""
+    return parse_plan_text(cmd.account).verb != PlanVerb.objective
+
+
+COMMANDS = (Route(Verb.plan, show_plan, read_only=only_reads),)
 
 
 def register(app: App, runtime: Runtime) -> None:

@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from bot.runtime import Runtime
 from kam_core.actors import Actor
@@ -100,7 +100,9 @@ def _kam(runtime: Runtime, session: Session, person: Person) -> Kam:
 
 # Built once. The change markers come with the person: what the request keeps per process (the name
 # index, the rates) is then checked without a statement of its own (kam_core.changes).
-_LINKED = select(Person, versions_column()).where(Person.slack_user_id == bindparam("slack_user_id"), Person.active)
+# The person's manager is not joined in (Person.manager is joined by default): almost no request reads it.
+_LINKED = (select(Person, versions_column()).options(lazyload(Person.manager))
+           .where(Person.slack_user_id == bindparam("slack_user_id"), Person.active))
 
 
 def _linked(session: Session, slack_user_id: str) -> Person | None:

@@ -183,8 +183,10 @@ class NameIndex:
                 _add(cores, distinctive, entry)
             if spoken:
                 _add(pinyins, spoken, entry)
-        del seen, key_ids
-        sorted_names = sorted({*exact, *cores})
+        del seen, key_ids, positions
+        sorted_names = list(exact)  # the keys, and the cores that are not also keys (no set of both: memory)
+        sorted_names += (name for name in cores if name not in exact)
+        sorted_names.sort()
         return cls(account_ids, account_names, entry_account, entry_key, entry_core, entry_alias,
                    exact, cores, pinyins, keys, sorted_names,
                    dict(postings),
