@@ -4,18 +4,18 @@ rows of several tables in one statement (one round trip) instead of one statemen
     card = select(Account.id, Account.name,
                   json_rows(select(Contact.name, Contact.title).where(Contact.account_id == Account.id)
                             .correlate(Account).order_by(Contact.name).limit(3)).label("contacts"))
+    ...
+    contacts = rows_of(row.contacts)  # [{"name": ..., "title": ...}, ...] in the subquery's order
 
 The inner statement must `.correlate(...)` the outer query's tables it refers to: it becomes a derived
 table, which SQLAlchemy does not correlate by itself, and without it the outer table is joined in again
 (every account's contacts for each account).
-    ...
-    contacts = rows_of(row.contacts)  # [{"name": ..., "title": ...}, ...] in the subquery's order
 
 SQLite builds it with json_group_array/json_object, PostgreSQL with json_agg/json_build_object;
 both keep the subquery's order. Values come back as JSON has them: numbers, strings (dates and
 times as text, in each database's own format: parse them with `as_datetime` or kam_core.base.as_date),
-null; enums as the value stored (kam_core.base: `Kind(value)`); money as a number (`as_decimal`). An empty subquery gives [] (or None for `json_row`).
-"""
+null; enums as the value stored (kam_core.base: `Kind(value)`); money cast to text in the subquery and
+read with `as_money`. An empty subquery gives [] (or None for `json_row`)."""
 
 import json
 from datetime import UTC, datetime
@@ -83,7 +83,7 @@ def json_row(statement: Select) -> ColumnElement:
 
 
 def _loaded(value: Any) -> Any:
-    # SQLite hands the JSON back as text; psycopg has already parsed it.
+    # The columns' JSON type has parsed it already (numbers with a fraction as floats); text is parsed here.
     return json.loads(value, parse_float=Decimal) if isinstance(value, str) else value
 
 
@@ -103,3 +103,12 @@ def as_datetime(value: str | None) -> datetime | None:
 
 def as_decimal(value: Any) -> Decimal | None:
     return None if value is None else Decimal(str(value))
+
+
+CENT = Decimal("0.01")
+
+
+def as_money(value: Any) -> Decimal | None:
+    """A Money column (Numeric(16, 2)) read through JSON: Decimal to the cent, as the ORM gives it. Cast it
+    to text in the subquery (`cast(Opportunity.amount, String)`): as a JSON number it would be a float."""
+    return None if value is None else Decimal(str(value)).quantize(CENT)

@@ -7,7 +7,6 @@ Money comes through JSON as text (no float on the way) and back to the cent, as 
 """
 
 from datetime import date
-from decimal import Decimal
 from types import SimpleNamespace
 
 from sqlalchemy import String, bindparam, cast, select
@@ -17,7 +16,6 @@ from kam_core.accounts.models import Account, AccountAlias, AccountProduct, Acco
 from kam_core.accounts.schemas import LastTouch, PersonRef, TeamMemberView
 from kam_core.base import as_date
 from kam_core.enums import ActionStatus, BuyingRole, FollowUpStatus, TeamRole
-from kam_core.fx.service import CENT
 from kam_core.interactions.models import FollowUp, Interaction
 from kam_core.interactions.schemas import FollowUpView
 from kam_core.opportunities.models import Opportunity, Stage
@@ -25,7 +23,7 @@ from kam_core.opportunities.service import pipeline_columns
 from kam_core.people.models import Person
 from kam_core.plans.models import AccountPlan, PlanAction, PlanObjective
 from kam_core.plans.service import PlanFacts
-from kam_core.sqljson import as_datetime, json_row, json_rows, row_of, rows_of
+from kam_core.sqljson import as_datetime, as_money, json_row, json_rows, row_of, rows_of
 from kam_core.tiers.service import explanation_columns
 
 
@@ -106,10 +104,6 @@ def card_row(session, *, account_id: int, today: date):
     return session.connection().execute(CARD, {"account_id": account_id, "today": today}).first()
 
 
-def _money(value) -> Decimal:
-    return Decimal(str(value)).quantize(CENT)
-
-
 def team_of(row) -> list[TeamMemberView]:
     return [TeamMemberView(person=PersonRef(id=m["id"], name=m["name"], email=m["email"],
                                             slack_user_id=m["slack_user_id"]), role=TeamRole(m["role"]))
@@ -134,8 +128,8 @@ def last_touch_of(row, today: date) -> LastTouch | None:
 
 def pipeline_rows_of(row) -> list[SimpleNamespace]:
     """The open deals grouped by currency, as kam_core.opportunities.service.pipeline_cell reads them."""
-    return [SimpleNamespace(currency=g["currency"], count=g["count"], amount=_money(g["amount"]),
-                            amount_x_probability=_money(g["amount_x_probability"])) for g in rows_of(row.pipeline)]
+    return [SimpleNamespace(currency=g["currency"], count=g["count"], amount=as_money(g["amount"]),
+                            amount_x_probability=as_money(g["amount_x_probability"])) for g in rows_of(row.pipeline)]
 
 
 def plans_of(row, account_id: int) -> list[PlanFacts]:
@@ -146,7 +140,7 @@ def plans_of(row, account_id: int) -> list[PlanFacts]:
              for p in rows_of(row.plans)}
     for o in rows_of(row.objectives):
         plans[o["plan_id"]].objectives.append(SimpleNamespace(
-            description=o["description"], target=_money(o["target"]), actual=_money(o["actual"]), unit=o["unit"]))
+            description=o["description"], target=as_money(o["target"]), actual=as_money(o["actual"]), unit=o["unit"]))
     for a in rows_of(row.actions):
         plans[a["plan_id"]].actions.append(SimpleNamespace(
             status=ActionStatus(a["status"]), due_date=None if a["due_date"] is None else as_date(a["due_date"])))

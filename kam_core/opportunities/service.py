@@ -45,7 +45,7 @@ from kam_core.opportunities.schemas import (
 from kam_core.people.models import Person
 from kam_core.permissions import Action, may_move_stage, may_see_team, require
 from kam_core.policy import Policy
-from kam_core.sqljson import as_decimal, json_rows, rows_of
+from kam_core.sqljson import as_money, json_rows, rows_of
 
 CENT = Decimal("0.01")
 # The group of deals with no growth lever, in pipeline breakdowns (here and in the digest).
@@ -122,7 +122,7 @@ class Deal:
             id=int(row["id"]), name=row["name"], account_id=account_id, account_name=account_name,
             product_id=row["product_id"], product=row["product"], lever=Lever(row["lever"]) if row["lever"] else None,
             # As the ORM's Money column gives it: two decimals.
-            amount=as_decimal(row["amount"]).quantize(CENT), currency=row["currency"], stage_id=int(row["stage_id"]),
+            amount=as_money(row["amount"]), currency=row["currency"], stage_id=int(row["stage_id"]),
             stage=row["stage"], is_open=bool(row["is_open"]), is_won=bool(row["is_won"]), is_lost=bool(row["is_lost"]),
             own_probability=row["probability"], default_probability=int(row["default_probability"]),
             expected_close_date=day("expected_close_date"), closed_on=day("closed_on"), next_step=row["next_step"],

@@ -16,11 +16,11 @@ from kam_core.audit.service import record
 from kam_core.clock import utcnow
 from kam_core.enums import Tier, TierSource
 from kam_core.errors import InvalidInput, NotFound
-from kam_core.fx.service import CENT, Rates, load_rates
+from kam_core.fx.service import Rates, load_rates
 from kam_core.people.models import Person
 from kam_core.permissions import Action, may_set_tier, require
 from kam_core.policy import Policy
-from kam_core.sqljson import json_row, row_of, rows_of
+from kam_core.sqljson import as_money, json_row, row_of, rows_of
 from kam_core.tiers.ranking import rank_accounts
 from kam_core.tiers.schemas import RecomputeReport, TierChangeView, TierExplanation, TierFlow, TierMove
 from kam_core.tiers.value import ValueFigures, compute_value
@@ -226,8 +226,8 @@ def explained(row, *, policy: Policy, window_of: Callable[[], Window | None], ra
     window = None
     if latest is not None:
         figures = compute_value(SimpleNamespace(**latest | {
-            "revenue": _money(latest["revenue"]), "profit_contribution": _money(latest["profit_contribution"]),
-            "cost_to_serve": _money(latest["cost_to_serve"])}), policy.value)
+            "revenue": as_money(latest["revenue"]), "profit_contribution": as_money(latest["profit_contribution"]),
+            "cost_to_serve": as_money(latest["cost_to_serve"])}), policy.value)
     else:  # nothing recorded: its won deals, if any
         window = window_of()
         won = won_in(window, rows_of(row.won_days)) if window is not None else []
@@ -243,9 +243,6 @@ def explained(row, *, policy: Policy, window_of: Callable[[], Window | None], ra
     )
 
 
-def _money(value) -> Decimal | None:
-    """A Money column read through JSON (as text): Decimal to the cent, as the ORM gives it."""
-    return None if value is None else Decimal(str(value)).quantize(CENT)
 
 
 # Built once (explain_tier runs for every `kam tier why`): building a statement costs more than running it.

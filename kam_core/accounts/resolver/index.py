@@ -28,7 +28,7 @@ from kam_core.accounts.resolver.acronyms import (
 from kam_core.accounts.resolver.chinese import letter_candidates
 from kam_core.accounts.resolver.chinese import letters as chinese_letters
 from kam_core.accounts.resolver.grams import grams
-from kam_core.accounts.resolver.normalise import compact, core, has_cjk, normalise, pinyin
+from kam_core.accounts.resolver.normalise import core, has_cjk, normalise, pinyin
 from kam_core.accounts.resolver.query import Query
 from kam_core.accounts.resolver.spaceless import Spaceless
 from kam_core.changes import ACCOUNT_NAMES, KeptUntilChanged
