@@ -334,13 +334,17 @@ def name_index(session: Session) -> NameIndex:
 
 
 def account_rows(session: Session) -> Iterator[tuple[int, str, str | None]]:
-    """(account id, account name, alias or None) for every name and alias: one statement, streamed in
-    batches (a server-side cursor on PostgreSQL: libpq would otherwise hold the quarter of a million rows
-    at once, 20 MB more at every worker's first request)."""
+    """(account id, account name, alias or None) for every name and alias: one statement, read in batches.
+    On PostgreSQL inside a transaction it is streamed from a server-side cursor (libpq would otherwise hold
+    the quarter of a million rows at once, 15 MB more at the build's peak); a read-only request's session
+    is in autocommit, where PostgreSQL has no such cursor, and reads it whole."""
     statement = union_all(
         select(Account.id, Account.name, null()),
         select(AccountAlias.account_id, Account.name, AccountAlias.alias)
         .join(Account, Account.id == AccountAlias.account_id))
-    result = session.execute(statement, execution_options={"stream_results": True, "yield_per": ROWS_PER_FETCH})
-    for batch in result.partitions():
+    connection = session.connection()
+    autocommit = connection.dialect.name == "postgresql" and connection.connection.dbapi_connection.autocommit
+    # (yield_per would ask for the server-side cursor too)
+    options = {} if autocommit else {"stream_results": True, "yield_per": ROWS_PER_FETCH}
+    for batch in connection.execute(statement, execution_options=options).partitions(ROWS_PER_FETCH):
         yield from batch
