@@ -229,3 +229,15 @@ def test_kam_bench_compare_says_when_the_markdown_has_no_such_run(tmp_path):
 
     assert result.exit_code == 2
     assert 'no run of the large scale on postgres under "## Commands"' in result.output
+
+
+def test_errors_in_the_warm_up_make_the_run_a_failed_one():
+    """The warm-up's answers are not timed, but a bot that fails its first requests and then recovers
+    (an index read that broke on PostgreSQL's autocommit sessions did) is not a clean run."""
+    clean = report()
+    assert clean.errors == []
+    broken = report()
+    broken.warmup = Throughput(concurrency=4, requests=10, elapsed=0.1, seconds=[0.01] * 10, load=1.0,
+                               errors=["account: HTTP 200 Sorry, something went wrong on our side."])
+    assert broken.errors == ["account: HTTP 200 Sorry, something went wrong on our side."]
+    assert "Errors (1), first: account: HTTP 200 Sorry" in broken.markdown()
