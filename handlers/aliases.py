@@ -6,7 +6,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.runtime import Runtime
-from handlers.background import after_ack
+from handlers.background import account_button, after_ack
 from handlers.command_text import Command, Verb
 from handlers.commands import Asked, Route
 from handlers.ids import ActionId, numbered
@@ -43,12 +43,7 @@ COMMANDS = (Route(Verb.aliases, show_aliases, read_only=True),)
 
 
 def register(app: App, runtime: Runtime) -> None:
-    @app.action(numbered(ActionId.show_aliases))
-    @after_ack(runtime)
-    def aliases_chosen(body: dict, respond, client: WebClient) -> None:
-        account_id = int(body["actions"][0]["value"])
-        reply = as_user(runtime, body["user"]["id"], client, lambda kam: aliases_for(kam, account_id), read_only=True)
-        respond(replace_original=False, response_type="ephemeral", **reply.as_kwargs())
+    app.action(numbered(ActionId.show_aliases))(account_button(runtime, aliases_for))
 
     @app.action(numbered(ActionId.remove_alias))
     @after_ack(runtime)

@@ -53,3 +53,17 @@ def after_ack(runtime: Runtime) -> Callable[[Callable[..., None]], Callable[...,
         return listener
 
     return wrap
+
+
+def account_button(runtime: Runtime, view: Callable[..., Any]) -> Callable[..., None]:
+    """The listener of a button whose value is an account id: `view(kam, account_id)`, read in a read-only
+    unit of work, answered to the person who tapped it alone (the card's Opportunities, Plan, Aliases)."""
+    from handlers.session import as_user  # handlers.session needs nothing of this module's
+
+    def answer(body: dict, respond: Any, client: WebClient) -> None:
+        account_id = int(body["actions"][0]["value"])
+        reply = as_user(runtime, body["user"]["id"], client, lambda kam: view(kam, account_id), read_only=True)
+        respond(replace_original=False, response_type="ephemeral", **reply.as_kwargs())
+
+    answer.__name__ = answer.__qualname__ = f"{view.__name__}_button"
+    return after_ack(runtime)(answer)

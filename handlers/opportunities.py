@@ -10,7 +10,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
 from bot.runtime import Runtime
-from handlers.background import after_ack, later
+from handlers.background import account_button, after_ack, later
 from handlers.command_text import Command, Verb
 from handlers.commands import Asked, Route
 from handlers.confirm import deliver, retrying
@@ -127,13 +127,7 @@ def stage_modal_for(kam: Kam, body: dict) -> dict:
 
 
 def register(app: App, runtime: Runtime) -> None:
-    @app.action(numbered(ActionId.show_opportunities))
-    @after_ack(runtime)
-    def show(body: dict, respond, client: WebClient) -> None:
-        account_id = int(body["actions"][0]["value"])
-        reply = as_user(runtime, body["user"]["id"], client, lambda kam: opportunities_for(kam, account_id),
-                        read_only=True)
-        respond(replace_original=False, response_type="ephemeral", **reply.as_kwargs())
+    app.action(numbered(ActionId.show_opportunities))(account_button(runtime, opportunities_for))
 
     @app.action(numbered(ActionId.move_stage))
     @after_ack(runtime)

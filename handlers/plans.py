@@ -7,7 +7,7 @@ from slack_sdk import WebClient
 
 from bot.runtime import Runtime
 from handlers import plan_forms
-from handlers.background import after_ack
+from handlers.background import account_button, after_ack
 from handlers.command_text import Command, Verb
 from handlers.commands import Asked, Route
 from handlers.confirm import deliver, retrying
@@ -76,12 +76,7 @@ COMMANDS = (Route(Verb.plan, show_plan, read_only=only_reads),)
 def register(app: App, runtime: Runtime) -> None:
     plan_forms.register(app, runtime)
 
-    @app.action(numbered(ActionId.show_plan))
-    @after_ack(runtime)
-    def show(body: dict, respond, client: WebClient) -> None:
-        account_id = int(body["actions"][0]["value"])
-        reply = as_user(runtime, body["user"]["id"], client, lambda kam: plan_for(kam, account_id), read_only=True)
-        respond(replace_original=False, response_type="ephemeral", **reply.as_kwargs())
+    app.action(numbered(ActionId.show_plan))(account_button(runtime, plan_for))
 
     @app.action(ActionId.show_plan_history)
     @after_ack(runtime)

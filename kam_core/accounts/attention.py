@@ -26,7 +26,7 @@ from typing import NamedTuple
 from sqlalchemy import bindparam, func, select, union
 from sqlalchemy.orm import Session
 
-from kam_core.accounts.models import Account, AccountTeamMember
+from kam_core.accounts.models import Account, AccountTeamMember, tier_of
 from kam_core.accounts.schemas import AttentionItem, AttentionPage, AttentionScope
 from kam_core.actors import Actor
 from kam_core.base import as_date
@@ -148,7 +148,7 @@ def _rank(item: AttentionItem) -> tuple:
 
 
 def _item(account, last_touch, overdue: tuple | None, plan, policy: Policy, today: date) -> AttentionItem:
-    tier = account.tier_override or account.computed_tier
+    tier = tier_of(account)
     cadence = policy.cadence.days_for(tier)
     days_since = (today - as_date(last_touch)).days if last_touch else None
     days_over = (days_since - cadence) if days_since is not None else cadence

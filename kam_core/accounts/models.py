@@ -47,7 +47,7 @@ class Account(Timestamped, Base):
 
     @property
     def tier(self) -> Tier:
-        return self.tier_override or self.computed_tier
+        return tier_of(self)
 
 
 class AccountAlias(Base):
@@ -158,3 +158,9 @@ class AccountProduct(Base):
 
 
 Index("ix_accounts_owner_tier", Account.owner_id, Account.computed_tier)
+
+
+def tier_of(row) -> Tier:
+    """The tier an account has: an override wins over the computed one. `row`: an Account or a plain row
+    with both columns (the views that read accounts as Core rows)."""
+    return Tier(row.tier_override or row.computed_tier)

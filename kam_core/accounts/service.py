@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 from kam_core.accounts.access import require_visible
 from kam_core.accounts.card_query import (aliases_of, card_row, contacts_of, last_touch_of, next_follow_up_of,
                                           owner_of, pipeline_rows_of, plans_of, team_of, whitespace_of)
+from kam_core.accounts.models import tier_of
 from kam_core.accounts.schemas import AccountCard, ContactView
 from kam_core.actors import Actor
 from kam_core.enums import BuyingRole
@@ -33,7 +34,7 @@ def account_card(session: Session, *, actor: Actor, account_id: int, policy: Pol
         raise NotFound(what="account", name=str(account_id))
     require_visible(actor, policy=policy, owner_id=row.owner_id, owner_team=row.owner_team,
                     owner_manager_id=row.owner_manager_id)
-    tier = row.tier_override or row.computed_tier
+    tier = tier_of(row)
     cadence = policy.cadence.days_for(tier)
     rates = load_rates(session, reporting=policy.reporting_currency)
     last_touch = last_touch_of(row, today)

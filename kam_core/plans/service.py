@@ -17,11 +17,11 @@ from sqlalchemy import Date, and_, bindparam, case, select
 from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
 from kam_core.accounts.access import require_visible
-from kam_core.accounts.models import Account, AccountTeamMember
+from kam_core.accounts.models import Account, AccountTeamMember, tier_of
 from kam_core.actors import Actor
 from kam_core.audit.service import last_change, last_changed_by, record
 from kam_core.base import as_date
-from kam_core.enums import ActionStatus, Lever, Tier
+from kam_core.enums import ActionStatus, Lever
 from kam_core.errors import Conflict, NotFound
 from kam_core.opportunities.service import account_team_ids, flush_or_conflict, lock_row
 from kam_core.people.models import Person
@@ -229,7 +229,7 @@ def account_plan(session: Session, *, actor: Actor, account_id: int, policy: Pol
     require_visible(actor, policy=policy, owner_id=row.owner_id, owner_team=row.owner_team,
                     owner_manager_id=row.owner_manager_id)
     team = {int(member["person_id"]) for member in rows_of(row.team)}
-    tier = Tier(row.tier_override or row.computed_tier)
+    tier = tier_of(row)
     # Who may write a plan for the account: as kam_core.plans.editing.may_create_plan (no sponsor yet).
     may_create = may_edit_plan(actor, account_owner_id=row.owner_id, account_owner_manager_id=row.owner_manager_id,
                                executive_sponsor_id=None, account_team_ids=team)

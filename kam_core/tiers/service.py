@@ -10,7 +10,7 @@ from sqlalchemy import String, bindparam, case, cast, exists, func, insert, null
 from sqlalchemy.orm import Session, aliased
 
 from kam_core import clock
-from kam_core.accounts.models import Account, AccountValue, TierChange
+from kam_core.accounts.models import Account, AccountValue, TierChange, tier_of
 from kam_core.actors import Actor
 from kam_core.audit.service import record
 from kam_core.clock import utcnow
@@ -233,7 +233,7 @@ def explained(row, *, policy: Policy, window_of: Callable[[], Window | None], ra
         won = won_in(window, rows_of(row.won_days)) if window is not None else []
         figures = won_figures(won, window, rates()) if won else None
     return TierExplanation(
-        account_id=row.id, account_name=row.name, tier=row.tier_override or row.computed_tier,
+        account_id=row.id, account_name=row.name, tier=tier_of(row),
         computed_tier=row.computed_tier, rank=row.value_rank, ranked_accounts=row.ranked_accounts or 0,
         share=row.value_share, share_before=row.value_share_before, key_share=policy.tiers.key_share,
         important_share=policy.tiers.important_share, figures=figures,

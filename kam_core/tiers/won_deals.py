@@ -50,21 +50,15 @@ def value_window(session: Session, *, today: date) -> Window | None:
     """The window ending on the most recent closed-won date up to today; None when nothing was won.
     Kept per process until a deal moves (kam_core.changes.PIPELINE): the max() reads every won deal
     (120 ms among 300,000 on SQLite), and a card of an account valued by its wins asks for it."""
-    last = _last_won_by_day.get(session).get(today, session)
+    by_day = _last_won_by_day.get(session)  # today → the latest won close up to it, filled as days are asked
+    if today not in by_day:
+        by_day[today] = session.scalar(select(func.max(Opportunity.closed_on))
+                                       .where(Opportunity.stage_id.in_(_WON), Opportunity.closed_on <= today))
+    last = by_day[today]
     return window_ending(last) if last else None
 
 
-class _LastWonByDay(dict):
-    """today → the most recent closed-won date up to it, filled as days are asked for."""
-
-    def get(self, today: date, session: Session) -> date | None:  # type: ignore[override]
-        if today not in self:
-            self[today] = session.scalar(select(func.max(Opportunity.closed_on))
-                                         .where(Opportunity.stage_id.in_(_WON), Opportunity.closed_on <= today))
-        return self[today]
-
-
-_last_won_by_day = KeptUntilChanged(PIPELINE, lambda _session: _LastWonByDay())
+_last_won_by_day: KeptUntilChanged[dict[date, date | None]] = KeptUntilChanged(PIPELINE, lambda _session: {})
 
 
 def won_days_column(account_id):
